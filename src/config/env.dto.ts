@@ -1,0 +1,68 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** Every environment variable the service reads, with its rule. Defaults live in `app-config.ts`. */
+export class EnvDto {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @Matches(/^(mysql|mariadb):\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$|^sqlite:.+$/, {
+    message: 'DATABASE_URL must look like mysql://user:pass@host:3306/db or sqlite:PATH',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must look like redis://host:6379' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  EXPORT_DIR?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(1)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'EXPORT_CONCURRENCY must be a whole number' })
+  @Min(1)
+  @Max(64)
+  EXPORT_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'EXPORT_ATTEMPTS must be a whole number' })
+  @Min(1)
+  @Max(20)
+  EXPORT_ATTEMPTS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Type(() => Number)
+  @IsInt({ message: 'EXPORT_LOCK_MS must be a whole number of milliseconds' })
+  @Min(1000)
+  EXPORT_LOCK_MS?: number;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, _ : or -' })
+  QUEUE_PREFIX?: string;
+}

@@ -1,0 +1,32 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { CurbTrip } from '../curb/curb-trip.entity';
+import { ExportJob } from '../exports/export-job.entity';
+import { EzpassTransaction } from '../ezpass/ezpass-transaction.entity';
+import { LedgerBalance } from '../ledger/ledger-balance.entity';
+import { LedgerPosting } from '../ledger/ledger-posting.entity';
+import { PvbViolation } from '../pvb/pvb-violation.entity';
+import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
+
+export const ENTITIES = [ExportJob, EzpassTransaction, PvbViolation, CurbTrip, LedgerPosting, LedgerBalance];
+export const MIGRATIONS = [InitialSchema1764400000000];
+
+/** mysql2 session settings shared by the TypeORM pool and the dedicated export read connections. */
+export const MYSQL_SESSION = { timezone: 'Z', charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true } as const;
+
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (database.kind === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: database.path,
+      // WAL lets the export reader keep a snapshot while the API and progress updates write.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return { ...common, type: 'mysql', url: database.url, ...MYSQL_SESSION, poolSize: 10 };
+}

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+
+async function migrate(database: DatabaseConfig): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(database));
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * Runs pending migrations and returns the names of those applied. Creates the MySQL database (or
+ * the SQLite folder) when missing; on MySQL a named lock lets many processes start at once.
+ */
+export async function runMigrations(database: DatabaseConfig): Promise<string[]> {
+  if (database.kind === 'sqlite') {
+    mkdirSync(dirname(database.path), { recursive: true });
+    return migrate(database);
+  }
+  const serverUrl = new URL(database.url);
+  serverUrl.pathname = '/';
+  const connection = await createConnection(serverUrl.toString());
+  try {
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database.database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await connection.query('SELECT GET_LOCK(?, 120)', [`exports_migrations_${database.database}`]);
+    return await migrate(database);
+  } finally {
+    await connection.end();
+  }
+}

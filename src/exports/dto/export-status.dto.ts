@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXPORT_FORMATS, EXPORT_STATUSES } from '../export-job.entity';
+import type { ExportFormat, ExportJob, ExportStatus } from '../export-job.entity';
+
+export class ExportStatusDto {
+  @ApiProperty({ example: 123 }) export_id!: number;
+  @ApiProperty({ example: 'EZPASS' }) export_type!: string;
+  @ApiProperty({ enum: EXPORT_FORMATS }) format!: ExportFormat;
+  @ApiProperty({ enum: EXPORT_STATUSES }) status!: ExportStatus;
+  @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
+  @ApiProperty() processed_records!: number;
+  @ApiProperty({ nullable: true, type: Number }) total_records!: number | null;
+  @ApiPropertyOptional({ example: '/api/exports/123/download', description: 'Present when COMPLETED' }) file_url?: string;
+  @ApiProperty({ nullable: true, type: String, example: 'ezpass_2024-01-01_2024-01-31_123.xlsx' }) file_name!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Bytes' }) file_size!: number | null;
+  @ApiPropertyOptional({ description: 'Present when FAILED' }) error?: string;
+  @ApiProperty({ type: Object, description: 'Filters as validated' }) filters!: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: [String] }) columns!: string[] | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) started_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) completed_at!: string | null;
+
+  static from(job: ExportJob): ExportStatusDto {
+    const iso = (date: Date | null): string | null => (date ? new Date(date).toISOString() : null);
+    return {
+      export_id: job.id,
+      export_type: job.export_type,
+      format: job.format,
+      status: job.status,
+      progress: job.progress,
+      processed_records: job.processed_records,
+      total_records: job.total_records,
+      ...(job.status === 'COMPLETED' ? { file_url: `/api/exports/${job.id}/download` } : {}),
+      file_name: job.file_name,
+      file_size: job.file_size === null ? null : Number(job.file_size),
+      ...(job.error && job.status !== 'COMPLETED' ? { error: job.error } : {}),
+      filters: JSON.parse(job.filters) as Record<string, unknown>,
+      columns: job.columns ? (JSON.parse(job.columns) as string[]) : null,
+      created_at: iso(job.created_at) as string,
+      started_at: iso(job.started_at),
+      completed_at: iso(job.completed_at),
+    };
+  }
+}
+
+export class ExportAcceptedDto {
+  @ApiProperty({ example: 123 }) export_id!: number;
+  @ApiProperty({ example: 'PENDING' }) status!: ExportStatus;
+  @ApiProperty({ example: 'Export job created successfully. Poll status_url for progress.' }) message!: string;
+  @ApiProperty({ example: '/api/exports/123/status' }) status_url!: string;
+}
+
+export class ExportPageDto {
+  @ApiProperty({ type: [ExportStatusDto] }) items!: ExportStatusDto[];
+  @ApiProperty() total_items!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() per_page!: number;
+  @ApiProperty() total_pages!: number;
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const EXPORT_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+export const EXPORT_FORMATS = ['excel', 'csv', 'json', 'pdf'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+@Entity('export_jobs')
+export class ExportJob {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id!: number;
+  @Column({ type: 'varchar', length: 64 }) user_id!: string;
+  @Column({ type: 'varchar', length: 32 }) export_type!: string;
+  @Column({ type: 'varchar', length: 8 }) format!: ExportFormat;
+  /** The validated, normalised filters as JSON text (portable across MySQL and SQLite). */
+  @Column({ type: 'text' }) filters!: string;
+  /** Chosen output column keys as JSON text; null means the type's default columns. */
+  @Column({ type: 'text', nullable: true }) columns!: string | null;
+  @Column({ type: 'varchar', length: 16 }) status!: ExportStatus;
+  @Column({ type: 'int', default: 0 }) progress!: number;
+  @Column({ type: 'int', default: 0 }) processed_records!: number;
+  @Column({ type: 'int', nullable: true }) total_records!: number | null;
+  @Column({ type: 'int', default: 0 }) attempts!: number;
+  @Column({ type: 'text', nullable: true }) error!: string | null;
+  @Column({ type: 'varchar', length: 255, nullable: true }) file_name!: string | null;
+  @Column({ type: 'bigint', nullable: true }) file_size!: string | null;
+  /** Server-side name of the finished file under EXPORT_DIR; never derived from user input, never sent out. */
+  @Column({ type: 'varchar', length: 128, nullable: true }) storage_key!: string | null;
+  /** Fencing token of the attempt that owns the job; every write-back of that attempt is conditional on it. */
+  @Column({ type: 'varchar', length: 36, nullable: true }) claim_token!: string | null;
+  @Column({ type: 'varchar', length: 128, nullable: true }) worker_id!: string | null;
+  @Column({ type: 'datetime', nullable: true }) heartbeat_at!: Date | null;
+  @Column({ type: 'datetime' }) created_at!: Date;
+  @Column({ type: 'datetime', nullable: true }) started_at!: Date | null;
+  @Column({ type: 'datetime', nullable: true }) completed_at!: Date | null;
+}

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ExportJob } from './export-job.entity';
+import type { ExportFormat } from './export-job.entity';
+
+export interface NewExportJob {
+  userId: string;
+  exportType: string;
+  format: ExportFormat;
+  filters: object;
+  columns: string[] | null;
+}
+
+export interface CompletedFile {
+  fileName: string;
+  fileSize: number;
+  storageKey: string;
+  records: number;
+}
+
+/** A datetime both MySQL and SQLite compare correctly as a bound parameter (UTC, as stored). */
+export function sqlTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * All writes to export_jobs. Every write an attempt makes is conditional on its claim token, so a
+ * worker that lost its claim (stalled, superseded, or the job was cancelled) cannot change the job.
+ */
+@Injectable()
+export class ExportJobsRepository {
+  constructor(@InjectRepository(ExportJob) private readonly repo: Repository<ExportJob>) {}
+
+  async create(job: NewExportJob): Promise<ExportJob> {
+    return this.repo.save(
+      this.repo.create({
+        user_id: job.userId,
+        export_type: job.exportType,
+        format: job.format,
+        filters: JSON.stringify(job.filters),
+        columns: job.columns ? JSON.stringify(job.columns) : null,
+        status: 'PENDING',
+        progress: 0,
+        processed_records: 0,
+        attempts: 0,
+        created_at: new Date(),
+      }),
+    );
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.repo.delete({ id });
+  }
+
+  findById(id: number): Promise<ExportJob | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  async pageForUser(userId: string, page: number, perPage: number): Promise<[ExportJob[], number]> {
+    return this.repo.findAndCount({ where: { user_id: userId }, order: { id: 'DESC' }, skip: (page - 1) * perPage, take: perPage });
+  }
+
+  /** Jobs an in-process queue must pick up again after a restart. */
+  async findUnfinishedIds(): Promise<number[]> {
+    const rows = await this.repo.find({ select: { id: true }, where: [{ status: 'PENDING' }, { status: 'PROCESSING' }], order: { id: 'ASC' } });
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Atomically takes a PENDING job, or a PROCESSING one whose owner stopped sending heartbeats.
+   * Returns false when another live worker owns it or it is already finished.
+   */
+  async claim(id: number, token: string, workerId: string, staleBefore: Date): Promise<boolean> {
+    const now = new Date();
+    const result = await this.repo
+      .createQueryBuilder()
+      .update(ExportJob)
+      .set({
+        status: 'PROCESSING',
+        claim_token: token,
+        worker_id: workerId,
+        heartbeat_at: now,
+        started_at: now,
+        attempts: () => 'attempts + 1',
+        processed_records: 0,
+        progress: 0,
+        error: null,
+      })
+      .where('id = :id', { id })
+      .andWhere("(status = 'PENDING' OR (status = 'PROCESSING' AND (heartbeat_at IS NULL OR heartbeat_at < :stale)))", {
+        stale: sqlTime(staleBefore),
+      })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Records progress and proves the attempt is alive. False means the claim is lost: stop. */
+  async heartbeat(id: number, token: string, progress: { processed: number; total: number | null; percent: number }): Promise<boolean> {
+    const result = await this.repo.update(
+      { id, claim_token: token, status: 'PROCESSING' },
+      { processed_records: progress.processed, total_records: progress.total, progress: progress.percent, heartbeat_at: new Date() },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  async complete(id: number, token: string, file: CompletedFile): Promise<boolean> {
+    const now = new Date();
+    const result = await this.repo.update(
+      { id, claim_token: token, status: 'PROCESSING' },
+      {
+        status: 'COMPLETED',
+        progress: 100,
+        processed_records: file.records,
+        total_records: file.records,
+        file_name: file.fileName,
+        file_size: String(file.fileSize),
+        storage_key: file.storageKey,
+        completed_at: now,
+        heartbeat_at: now,
+        claim_token: null,
+        error: null,
+      },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Ends the attempt: back to PENDING for a retry, or FAILED for good. */
+  async release(id: number, token: string, outcome: { final: boolean; error: string }): Promise<void> {
+    await this.repo.update(
+      { id, claim_token: token, status: 'PROCESSING' },
+      outcome.final
+        ? { status: 'FAILED', error: outcome.error, completed_at: new Date(), claim_token: null }
+        : { status: 'PENDING', error: outcome.error, claim_token: null },
+    );
+  }
+}

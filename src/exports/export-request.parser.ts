@@ -1,0 +1,46 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CreateExportDto } from './dto/create-export.dto';
+import type { ExportFormat } from './export-job.entity';
+import { parseFilters, resolveColumns } from './query/export-filters';
+import type { NormalizedFilters } from './query/export-filters';
+import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';
+import { ExportQueryRegistry } from './query/export-query.registry';
+
+export interface ParsedExportRequest {
+  provider: ExportQueryProvider;
+  format: ExportFormat;
+  filters: NormalizedFilters;
+  columns: ExportColumn[];
+  /** As requested, or null for the type's defaults. */
+  columnKeys: string[] | null;
+}
+
+/** Validates a whole request body and reports every offending field in one 400. */
+@Injectable()
+export class ExportRequestParser {
+  constructor(private readonly registry: ExportQueryRegistry) {}
+
+  parse(body: unknown): ParsedExportRequest {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new BadRequestException(['The request body must be a JSON object']);
+    }
+    const dto = plainToInstance(CreateExportDto, body);
+    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).flatMap((error) =>
+      Object.values(error.constraints ?? {}),
+    );
+
+    const provider = typeof dto.export_type === 'string' ? this.registry.find(dto.export_type) : undefined;
+    if (!provider) {
+      errors.push(`export_type must be one of: ${this.registry.types().join(', ')}`);
+      throw new BadRequestException([...new Set(errors)]);
+    }
+    const filters = parseFilters(provider, dto.filters);
+    const columns = resolveColumns(provider, dto.columns);
+    errors.push(...filters.errors, ...columns.errors);
+    if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
+
+    return { provider, format: dto.format, filters: filters.filters, columns: columns.columns, columnKeys: dto.columns ?? null };
+  }
+}

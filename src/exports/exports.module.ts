@@ -1,0 +1,84 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../config/app-config';
+import { redisOptions } from '../redis/redis-options';
+import type { AppRole } from '../app-role';
+import { ExportJob } from './export-job.entity';
+import { ExportJobsRepository } from './export-jobs.repository';
+import { ExportRequestParser } from './export-request.parser';
+import { ExportsController } from './exports.controller';
+import { ExportsService } from './exports.service';
+import { BullmqExportQueue } from './jobs/bullmq-export.queue';
+import { EXPORT_QUEUE, ExportQueue, RETRY_BASE_DELAY_MS } from './jobs/export-queue';
+import { ExportRunner } from './jobs/export-runner.service';
+import { ExportWorker } from './jobs/export.worker';
+import { InProcessExportQueue } from './jobs/in-process-export.queue';
+import { ExportQueryPlanner } from './query/export-query.planner';
+import { ExportQueryRegistry } from './query/export-query.registry';
+import { MysqlRowSourceFactory } from './rows/mysql-row.source';
+import { RowSourceFactory } from './rows/row-source';
+import { SqliteRowSourceFactory } from './rows/sqlite-row.source';
+import { ExportStorage } from './storage/export-storage';
+import { LocalExportStorage } from './storage/local-export.storage';
+import { CsvWriter } from './writers/csv.writer';
+import { ExportFormats, FORMAT_WRITERS } from './writers/export-formats';
+import type { ExportFormatWriter } from './writers/export-writer';
+import { JsonWriter } from './writers/json.writer';
+
+const WRITERS: Type<ExportFormatWriter>[] = [CsvWriter, JsonWriter];
+
+/** The export engine. The queue is BullMQ when REDIS_URL is set, in-process otherwise. */
+@Module({})
+export class ExportsModule {
+  static forRoot(config: AppConfig, role: AppRole): DynamicModule {
+    const runsWorker = role !== 'api';
+    const queueProviders: Provider[] = config.redisUrl
+      ? [{ provide: ExportQueue, useClass: BullmqExportQueue }, ...(runsWorker ? [ExportWorker] : [])]
+      : [InProcessExportQueue, { provide: ExportQueue, useExisting: InProcessExportQueue }];
+
+    return {
+      module: ExportsModule,
+      imports: [
+        DiscoveryModule,
+        TypeOrmModule.forFeature([ExportJob]),
+        ...(config.redisUrl
+          ? [
+              BullModule.forRoot({
+                // Fail fast (503) instead of hanging a request while Redis is unreachable.
+                connection: { ...redisOptions(config.redisUrl), enableOfflineQueue: false },
+                prefix: config.queuePrefix,
+              }),
+              BullModule.registerQueue({
+                name: EXPORT_QUEUE,
+                defaultJobOptions: {
+                  attempts: config.exportAttempts,
+                  backoff: { type: 'exponential', delay: RETRY_BASE_DELAY_MS },
+                  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+                  removeOnFail: { age: 7 * 24 * 3600 },
+                },
+              }),
+            ]
+          : []),
+      ],
+      controllers: role === 'worker' ? [] : [ExportsController],
+      providers: [
+        ExportQueryRegistry,
+        ExportQueryPlanner,
+        ExportRequestParser,
+        ExportJobsRepository,
+        ExportsService,
+        ExportRunner,
+        ...WRITERS,
+        { provide: FORMAT_WRITERS, useFactory: (...writers: ExportFormatWriter[]) => writers, inject: WRITERS },
+        ExportFormats,
+        { provide: ExportStorage, useClass: LocalExportStorage },
+        { provide: RowSourceFactory, useClass: config.database.kind === 'mysql' ? MysqlRowSourceFactory : SqliteRowSourceFactory },
+        ...queueProviders,
+      ],
+      exports: [ExportsService, ExportJobsRepository, ExportQueryRegistry],
+    };
+  }
+}

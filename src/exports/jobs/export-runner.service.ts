@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { ClaimLostError, PermanentExportError, userFacingError } from '../export.errors';
+import type { ExportJob } from '../export-job.entity';
+import { ExportJobsRepository } from '../export-jobs.repository';
+import { exportFileName } from '../export-naming';
+import { resolveColumns } from '../query/export-filters';
+import type { NormalizedFilters } from '../query/export-filters';
+import { ExportQueryPlanner } from '../query/export-query.planner';
+import { ExportQueryRegistry } from '../query/export-query.registry';
+import { RowSourceFactory } from '../rows/row-source';
+import type { RowSource } from '../rows/row-source';
+import { ExportStorage } from '../storage/export-storage';
+import type { PendingFile } from '../storage/export-storage';
+import { ExportFormats } from '../writers/export-formats';
+import type { ExportWriter } from '../writers/export-writer';
+import { AttemptHeartbeat } from './attempt-heartbeat';
+
+export interface RunOptions {
+  /** No retry follows this attempt: a failure marks the job FAILED. */
+  isLastAttempt: boolean;
+}
+
+export type RunOutcome = 'completed' | 'skipped' | 'lost';
+
+/** Produces one export file: claim, snapshot read, stream through the writer, commit, record. */
+@Injectable()
+export class ExportRunner {
+  private readonly logger = new Logger(ExportRunner.name);
+  readonly workerId = `${hostname()}:${process.pid}`;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly jobs: ExportJobsRepository,
+    private readonly registry: ExportQueryRegistry,
+    private readonly planner: ExportQueryPlanner,
+    private readonly rowSources: RowSourceFactory,
+    private readonly formats: ExportFormats,
+    private readonly storage: ExportStorage,
+  ) {}
+
+  async run(exportId: number, options: RunOptions): Promise<RunOutcome> {
+    const token = randomUUID();
+    const staleBefore = new Date(Date.now() - this.config.exportLockMs);
+    if (!(await this.jobs.claim(exportId, token, this.workerId, staleBefore))) {
+      this.logger.log(`Export ${exportId}: not claimable (finished, cancelled or owned by a live worker); skipped`);
+      return 'skipped';
+    }
+    const job = await this.jobs.findById(exportId);
+    if (!job) return 'skipped';
+
+    const started = Date.now();
+    this.logger.log({ msg: 'export started', exportId, userId: job.user_id, type: job.export_type, format: job.format, attempt: job.attempts });
+    try {
+      const { records, bytes } = await this.produce(job, token);
+      this.logger.log({ msg: 'export completed', exportId, userId: job.user_id, type: job.export_type, format: job.format, records, bytes, ms: Date.now() - started, outcome: 'COMPLETED' });
+      return 'completed';
+    } catch (error) {
+      if (error instanceof ClaimLostError) {
+        this.logger.warn({ msg: 'export attempt lost its claim', exportId, ms: Date.now() - started, outcome: 'LOST' });
+        return 'lost';
+      }
+      const final = options.isLastAttempt || error instanceof PermanentExportError;
+      const message = userFacingError(error);
+      this.logger.error({ msg: 'export attempt failed', exportId, userId: job.user_id, type: job.export_type, format: job.format, attempt: job.attempts, final, ms: Date.now() - started, outcome: final ? 'FAILED' : 'RETRY', err: error });
+      await this.jobs.release(exportId, token, { final, error: final ? message : `Attempt ${job.attempts} failed (${message}); retrying.` });
+      throw error;
+    }
+  }
+
+  private async produce(job: ExportJob, token: string): Promise<{ records: number; bytes: number }> {
+    const provider = this.registry.get(job.export_type);
+    const filters = JSON.parse(job.filters) as NormalizedFilters;
+    const { columns } = resolveColumns(provider, job.columns ? (JSON.parse(job.columns) as string[]) : undefined);
+    const format = this.formats.get(job.format);
+    const plan = this.planner.plan(provider, filters, columns);
+
+    const heartbeat = new AttemptHeartbeat(this.jobs, job.id, token);
+    heartbeat.start();
+    let source: RowSource | undefined;
+    let file: PendingFile | undefined;
+    let writer: ExportWriter | undefined;
+    try {
+      source = await this.rowSources.open(plan);
+      const total = await source.count();
+      if (format.maxRecords !== undefined && total > format.maxRecords) {
+        throw new PermanentExportError(`${total} records match; ${job.format} exports are limited to ${format.maxRecords}. Narrow the filters or choose csv, json or excel.`);
+      }
+      heartbeat.setTotal(total);
+
+      const storageKey = `${job.id}-${randomUUID()}.${format.extension}`;
+      file = await this.storage.create(storageKey);
+      writer = format.open(file.stream, {
+        exportId: job.id,
+        exportType: provider.exportType,
+        title: provider.title,
+        columns,
+        filters,
+        totalRecords: total,
+        generatedAt: new Date(),
+      });
+      for await (const batch of source.batches()) {
+        await writer.write(batch);
+        heartbeat.add(batch.length);
+        if (heartbeat.isLost) throw new ClaimLostError(job.id);
+      }
+      await writer.finish();
+      const bytes = await file.commit();
+      const records = heartbeat.processedRecords;
+      await heartbeat.stop();
+      const fileName = exportFileName(provider, filters, job.id, format.extension);
+      if (!(await this.jobs.complete(job.id, token, { fileName, fileSize: bytes, storageKey, records }))) {
+        await this.storage.remove(storageKey);
+        throw new ClaimLostError(job.id);
+      }
+      return { records, bytes };
+    } catch (error) {
+      writer?.abort();
+      await file?.discard();
+      throw error;
+    } finally {
+      await heartbeat.stop();
+      await source?.close();
+    }
+  }
+}

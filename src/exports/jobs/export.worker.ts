@@ -1,0 +1,57 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { AppConfig } from '../../config/app-config';
+import { redisOptions } from '../../redis/redis-options';
+import { PermanentExportError } from '../export.errors';
+import type { ExportJobData } from './bullmq-export.queue';
+import { EXPORT_QUEUE } from './export-queue';
+import { ExportRunner } from './export-runner.service';
+
+/**
+ * The BullMQ consumer. Built by hand rather than with `@Processor` because its lock, stall and
+ * concurrency settings come from the validated runtime config, which a static decorator cannot read.
+ * It only unpacks the job and calls the runner.
+ */
+@Injectable()
+export class ExportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExportWorker.name);
+  private worker?: Worker<ExportJobData>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runner: ExportRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const redisUrl = this.config.redisUrl;
+    if (!redisUrl) throw new Error('ExportWorker needs REDIS_URL');
+    this.worker = new Worker<ExportJobData>(EXPORT_QUEUE, (job) => this.process(job), {
+      connection: { ...redisOptions(redisUrl), maxRetriesPerRequest: null },
+      prefix: this.config.queuePrefix,
+      concurrency: this.config.exportConcurrency,
+      lockDuration: this.config.exportLockMs,
+      stalledInterval: Math.max(1000, Math.floor(this.config.exportLockMs / 2)),
+      // A job whose worker died is handed out again; the attempt budget still bounds retries.
+      maxStalledCount: this.config.exportAttempts,
+    });
+    this.worker.on('error', (error) => this.logger.error(`Queue connection error: ${error.message}`));
+    this.logger.log(`Export worker ${this.runner.workerId} listening (concurrency ${this.config.exportConcurrency})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Waits for running exports to finish; a job cut short is picked up again via its stalled lock.
+    await this.worker?.close();
+  }
+
+  private async process(job: Job<ExportJobData>): Promise<void> {
+    const attempts = job.opts.attempts ?? 1;
+    try {
+      await this.runner.run(job.data.exportId, { isLastAttempt: job.attemptsMade + 1 >= attempts });
+    } catch (error) {
+      if (error instanceof PermanentExportError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import type { ExportQueryPlan } from '../query/export-query.planner';
+import type { ExportRow } from '../writers/export-writer';
+
+/** An open, consistent read of one export's rows (one snapshot for the count and the rows). */
+export interface RowSource {
+  count(): Promise<number>;
+  /** Batches of canonical rows (see `ExportRow`), in the plan's order. */
+  batches(): AsyncIterable<ExportRow[]>;
+  close(): Promise<void>;
+}
+
+export abstract class RowSourceFactory {
+  abstract open(plan: ExportQueryPlan): Promise<RowSource>;
+}
+
+export const ROW_BATCH_SIZE = 1000;

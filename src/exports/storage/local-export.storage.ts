@@ -1,0 +1,81 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { ExportStorage } from './export-storage';
+import type { PendingFile, StoredFile } from './export-storage';
+
+const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+function assertSafeKey(key: string): void {
+  if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`Refusing unsafe storage key ${JSON.stringify(key)}`);
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Files under EXPORT_DIR; partial files sit in EXPORT_DIR/.partial and are renamed in when complete. */
+@Injectable()
+export class LocalExportStorage extends ExportStorage {
+  private readonly dir: string;
+  private readonly partialDir: string;
+
+  constructor(config: AppConfig) {
+    super();
+    this.dir = config.exportDir;
+    this.partialDir = join(config.exportDir, '.partial');
+  }
+
+  async create(key: string): Promise<PendingFile> {
+    assertSafeKey(key);
+    await mkdir(this.partialDir, { recursive: true });
+    const partialPath = join(this.partialDir, key);
+    const finalPath = join(this.dir, key);
+    const stream = createWriteStream(partialPath, { flags: 'wx', highWaterMark: 1 << 20 });
+    const opened = new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    await opened;
+    const discard = async (): Promise<void> => {
+      stream.destroy();
+      await rm(partialPath, { force: true });
+    };
+    return {
+      stream,
+      discard,
+      commit: async () => {
+        if (!stream.writableFinished) await finished(stream);
+        await fsyncPath(partialPath);
+        await rename(partialPath, finalPath);
+        await fsyncPath(this.dir);
+        return (await stat(finalPath)).size;
+      },
+    };
+  }
+
+  async open(key: string): Promise<StoredFile | undefined> {
+    assertSafeKey(key);
+    const path = join(this.dir, key);
+    try {
+      const { size } = await stat(path);
+      return { stream: createReadStream(path), size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    assertSafeKey(key);
+    await rm(join(this.dir, key), { force: true });
+  }
+}

@@ -1,0 +1,47 @@
+import type { Writable } from 'node:stream';
+import type { ExportFormat } from '../export-job.entity';
+import type { NormalizedFilters } from '../query/export-filters';
+import type { ExportColumn } from '../query/export-query.provider';
+
+/**
+ * Rows reach writers as arrays in column order with canonical values: text as string, integer as
+ * number, decimal as a fixed-scale string ('12.50'), date as 'YYYY-MM-DD', datetime as
+ * 'YYYY-MM-DD HH:MM:SS' (UTC), and null for NULL.
+ */
+export type ExportRow = unknown[];
+
+export interface ExportWriteContext {
+  exportId: number;
+  exportType: string;
+  title: string;
+  columns: readonly ExportColumn[];
+  filters: NormalizedFilters;
+  totalRecords: number;
+  generatedAt: Date;
+}
+
+/** One file being written. `write` resolves when it is fine to send more (backpressure). */
+export interface ExportWriter {
+  write(rows: readonly ExportRow[]): Promise<void>;
+  /** Writes the trailer and ends the output stream. */
+  finish(): Promise<void>;
+  /** Stops early and releases resources (child processes, timers); the caller discards the file. */
+  abort(): void;
+}
+
+/** A format: how to name, label and write it. One injectable class per format. */
+export abstract class ExportFormatWriter {
+  abstract readonly format: ExportFormat;
+  abstract readonly extension: string;
+  abstract readonly contentType: string;
+  /** Most records the format accepts, checked before queueing; undefined means no limit. */
+  readonly maxRecords?: number;
+  abstract open(out: Writable, context: ExportWriteContext): ExportWriter;
+}
+
+/** Leading characters that make spreadsheet apps treat a text cell as a formula (CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function guardFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}

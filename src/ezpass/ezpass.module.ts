@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { EzpassExportQuery } from './ezpass-export.query';
+
+@Module({ providers: [EzpassExportQuery] })
+export class EzpassModule {}

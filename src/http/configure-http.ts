@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+
+export const BODY_LIMIT = '256kb';
+
+/** Body-parser failures as JSON 400s, never express's HTML error page. */
+function bodyErrorHandler(error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction): void {
+  if (error.type === 'entity.too.large') {
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: [`The request body is larger than the ${BODY_LIMIT} limit`] });
+  } else if (error.type === 'entity.parse.failed') {
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: ['The request body is not valid JSON'] });
+  } else if (error.status && error.status >= 400 && error.status < 500) {
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: ['The request body could not be read'] });
+  } else {
+    next(error);
+  }
+}
+
+/** Everything the HTTP edge needs, shared by main.ts and the e2e tests. */
+export function configureHttp(app: INestApplication): void {
+  app.setGlobalPrefix('api');
+  app.use(express.json({ limit: BODY_LIMIT }), bodyErrorHandler);
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Exports API')
+      .setDescription('Asynchronous bulk exports of EZPass tolls, parking violations, CURB trips and driver ledgers.')
+      .setVersion('1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true } });
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { parseRole } from './app-role';
+import type { AppRole } from './app-role';
+import { ConfigError, loadConfig } from './config/app-config';
+import type { AppConfig } from './config/app-config';
+import { runMigrations } from './database/migrate';
+import { configureHttp } from './http/configure-http';
+
+async function startHttp(config: AppConfig, role: AppRole): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, role), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  configureHttp(app);
+  await app.listen(config.port);
+  const logger = app.get(Logger);
+  logger.log(`Exports ${role === 'all' ? 'API and worker' : 'API'} on http://localhost:${config.port}/api (docs: /api/docs)`);
+  if (config.jwtSecretGenerated) {
+    logger.log('Dev JWT key in use (no JWT_SECRET set). Get a token with: npm run -s cli -- token --user alice');
+  }
+}
+
+async function startWorker(config: AppConfig): Promise<void> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+}
+
+async function main(): Promise<void> {
+  const role = parseRole(process.argv[2] ?? process.env.APP_ROLE);
+  const config = loadConfig();
+  if (config.embedded && role !== 'all') {
+    throw new ConfigError(`REDIS_URL is required to run the ${role} role on its own (the in-process queue needs API and worker in one process)`);
+  }
+  await runMigrations(config.database);
+  await (role === 'worker' ? startWorker(config) : startHttp(config, role));
+}
+
+main().catch((error: unknown) => {
+  // One clear line for configuration mistakes; the stack only for the unexpected.
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
