@@ -26,6 +26,7 @@ export class AppConfig {
     readonly exportConcurrency: number,
     readonly exportAttempts: number,
     readonly exportLockMs: number,
+    readonly exportProgressMs: number,
     readonly queuePrefix: string,
   ) {}
 
@@ -72,7 +73,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     env.EXPORT_CONCURRENCY ?? 2,
     env.EXPORT_ATTEMPTS ?? 3,
-    env.EXPORT_LOCK_MS ?? 60_000,
+    env.EXPORT_LOCK_MS ?? 30_000,
+    env.EXPORT_PROGRESS_MS ?? 1000,
     env.QUEUE_PREFIX ?? 'exports',
   );
 }

@@ -1,4 +1,4 @@
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -57,10 +57,16 @@ export class EnvDto {
 
   @IsOptional()
   @Transform(toInt)
-  @Type(() => Number)
   @IsInt({ message: 'EXPORT_LOCK_MS must be a whole number of milliseconds' })
   @Min(1000)
   EXPORT_LOCK_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'EXPORT_PROGRESS_MS must be a whole number of milliseconds' })
+  @Min(50)
+  @Max(60_000)
+  EXPORT_PROGRESS_MS?: number;
 
   @IsOptional()
   @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, _ : or -' })

@@ -1,6 +1,13 @@
 /** A failure no retry can fix (a request the format cannot serve); the job fails at once. */
 export class PermanentExportError extends Error {}
 
+/** Another worker is producing this export right now; the queue retries later (it may have died). */
+export class ExportBusyError extends Error {
+  constructor(exportId: number) {
+    super(`Export ${exportId} is being produced by another worker`);
+  }
+}
+
 /** The attempt no longer owns its job (cancelled, or taken over after a stall); it stops quietly. */
 export class ClaimLostError extends Error {
   constructor(exportId: number) {

@@ -250,15 +250,16 @@ const NON_ASCII_NAMES: Record<number, string> = {
   17: 'Björn Ångström',
 };
 
-/** Medallions in use: digit 1–9, letter, two digits, walked by a fixed permutation so no two drivers share one. */
-const MEDALLION_SPACE = 9 * 26 * 100;
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Medallions: digit 1–9, letter (no I/O/Q, easily misread), two digits; walked by a fixed permutation so no two drivers share one. */
+const MEDALLION_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+const MEDALLION_SPACE = 9 * MEDALLION_LETTERS.length * 100;
 
 export const MAX_FLEET_SIZE = MEDALLION_SPACE;
 
 function medallionAt(k: number): string {
-  const m = (k * 7_919 + 4_321) % MEDALLION_SPACE; // 7919 is prime and coprime with 23,400
-  return `${1 + (m % 9)}${UPPER[Math.floor(m / 9) % 26]}${String(Math.floor(m / 234)).padStart(2, '0')}`;
+  const m = (k * 7_919 + 4_321) % MEDALLION_SPACE; // 7919 is prime, so coprime with the space size
+  const letters = MEDALLION_LETTERS.length;
+  return `${1 + (m % 9)}${MEDALLION_LETTERS[Math.floor(m / 9) % letters]}${String(Math.floor(m / (9 * letters))).padStart(2, '0')}`;
 }
 
 function plateAt(k: number): string {

@@ -88,10 +88,11 @@ export class WeightedTable<T> {
 }
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const VIN_ALPHABET = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
+const NO_IOQ = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+const VIN_ALPHABET = `${NO_IOQ}0123456789`;
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 const VIN_VALUES: Record<string, number> = Object.fromEntries(
-  [...'ABCDEFGHJKLMNPRSTUVWXYZ'].map((ch, i) => [ch, [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9][i]]),
+  [...NO_IOQ].map((ch, i) => [ch, [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9][i]]),
 );
 /** Manufacturer prefixes of common NYC taxi models (Camry, Prius, Sienna, RAV4, Highlander, NV200, Escape). */
 const TAXI_WMIS = ['4T1', 'JTD', '5TD', '2T3', '5TD', 'JN8', '1FM'];
@@ -187,13 +188,13 @@ export class SeededRandom {
 
   /** 17 characters of the VIN alphabet (no I, O, Q) with a valid check digit. */
   vin(): string {
-    const body = `${this.pick(TAXI_WMIS)}${this.letters(5, VIN_ALPHABET)}0${this.pick([...MODEL_YEARS])}${this.letters(1, UPPER.replace(/[IOQ]/g, ''))}${this.digits(6)}`;
+    const body = `${this.pick(TAXI_WMIS)}${this.letters(5, VIN_ALPHABET)}0${this.pick([...MODEL_YEARS])}${this.letters(1, NO_IOQ)}${this.digits(6)}`;
     return `${body.slice(0, 8)}${vinCheckDigit(body)}${body.slice(9)}`;
   }
 
   /** NYC medallion number: digit, letter, two digits ('5J23'). */
   medallion(): string {
-    return `${this.int(1, 9)}${this.letters(1)}${this.digits(2)}`;
+    return `${this.int(1, 9)}${this.letters(1, NO_IOQ)}${this.digits(2)}`;
   }
 
   driverId(): string {

@@ -72,7 +72,7 @@ function businessId(prefix: string, n: number, width: number): string {
   return prefix + String(n).padStart(width, '0');
 }
 
-function randomRng(plan: RowPlan, table: SourceTable): SeededRandom {
+function streamFor(plan: RowPlan, table: SourceTable): SeededRandom {
   return new SeededRandom(deriveSeed(table, plan.seed, plan.offset));
 }
 
@@ -84,7 +84,7 @@ const EZPASS_COLUMNS = [
 ] as const;
 
 export function ezpassRows(plan: RowPlan): RowSource {
-  const random = randomRng(plan, 'ezpass_transactions');
+  const random = streamFor(plan, 'ezpass_transactions');
   let index = 0;
   return {
     table: 'ezpass_transactions',
@@ -141,7 +141,7 @@ function penaltyCents(status: string, random: SeededRandom): number {
 }
 
 export function pvbRows(plan: RowPlan): RowSource {
-  const random = randomRng(plan, 'pvb_violations');
+  const random = streamFor(plan, 'pvb_violations');
   let index = 0;
   return {
     table: 'pvb_violations',
@@ -202,7 +202,7 @@ function fareCents(hundredths: number, slowMinutes: number, touchesManhattan: bo
 }
 
 export function curbRows(plan: RowPlan): RowSource {
-  const random = randomRng(plan, 'curb_trips');
+  const random = streamFor(plan, 'curb_trips');
   let index = 0;
   return {
     table: 'curb_trips',

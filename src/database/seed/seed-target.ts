@@ -56,12 +56,12 @@ class MysqlTarget implements SeedTarget {
   }
 
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
-    const [result] = await this.connection.query<ResultSetHeader>(sql, params);
+    const [result] = await this.connection.query<ResultSetHeader>(sql, [...params]);
     return result.affectedRows;
   }
 
   async all(sql: string, params: readonly Param[] = []): Promise<Record<string, unknown>[]> {
-    const [rows] = await this.connection.query<RowDataPacket[]>(sql, params);
+    const [rows] = await this.connection.query<RowDataPacket[]>(sql, [...params]);
     return rows;
   }
 

@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ExportJobsRepository } from '../export-jobs.repository';
 
-const INTERVAL_MS = 1000;
-
 /**
  * Writes an attempt's progress back about once a second (never per row) and learns from each
  * write whether the attempt still owns the job.
@@ -19,12 +17,13 @@ export class AttemptHeartbeat {
     private readonly jobs: ExportJobsRepository,
     private readonly exportId: number,
     private readonly token: string,
+    private readonly intervalMs: number,
   ) {}
 
   start(): void {
     this.timer = setInterval(() => {
       this.inFlight = this.beat();
-    }, INTERVAL_MS);
+    }, this.intervalMs);
     this.timer.unref();
   }
 

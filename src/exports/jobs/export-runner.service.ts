@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { ClaimLostError, PermanentExportError, userFacingError } from '../export.errors';
+import { ClaimLostError, ExportBusyError, PermanentExportError, userFacingError } from '../export.errors';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
 import { exportFileName } from '../export-naming';
@@ -44,12 +44,15 @@ export class ExportRunner {
   async run(exportId: number, options: RunOptions): Promise<RunOutcome> {
     const token = randomUUID();
     const staleBefore = new Date(Date.now() - this.config.exportLockMs);
-    if (!(await this.jobs.claim(exportId, token, this.workerId, staleBefore))) {
-      this.logger.log(`Export ${exportId}: not claimable (finished, cancelled or owned by a live worker); skipped`);
-      return 'skipped';
-    }
+    const claimed = await this.jobs.claim(exportId, token, this.workerId, staleBefore);
     const job = await this.jobs.findById(exportId);
     if (!job) return 'skipped';
+    if (!claimed) {
+      // Owned by a worker that may have just died: retry once its heartbeat is stale. Finished: nothing to do.
+      if (job.status === 'PROCESSING' || job.status === 'PENDING') throw new ExportBusyError(exportId);
+      this.logger.log(`Export ${exportId} is already ${job.status}; skipped`);
+      return 'skipped';
+    }
 
     const started = Date.now();
     this.logger.log({ msg: 'export started', exportId, userId: job.user_id, type: job.export_type, format: job.format, attempt: job.attempts });
@@ -77,7 +80,7 @@ export class ExportRunner {
     const format = this.formats.get(job.format);
     const plan = this.planner.plan(provider, filters, columns);
 
-    const heartbeat = new AttemptHeartbeat(this.jobs, job.id, token);
+    const heartbeat = new AttemptHeartbeat(this.jobs, job.id, token, this.config.exportProgressMs);
     heartbeat.start();
     let source: RowSource | undefined;
     let file: PendingFile | undefined;

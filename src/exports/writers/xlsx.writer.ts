@@ -75,6 +75,31 @@ function columnLetter(index: number): string {
   return letters;
 }
 
+/** Uncompressed sheet XML allowed to wait for the deflater before write() holds the caller back. */
+const MAX_PENDING_SHEET_BYTES = Number(process.env.XB_PENDING ?? 4 * 1024 * 1024);
+
+interface BufferedStream {
+  stream: EventEmitter;
+  bufferedBytes(): number;
+}
+
+function stateLength(stream: object, key: '_writableState' | '_readableState'): number {
+  const state: unknown = (stream as Record<string, unknown>)[key];
+  if (typeof state !== 'object' || state === null) return 0;
+  const length: unknown = (state as Record<string, unknown>).length;
+  return typeof length === 'number' ? length : 0;
+}
+
+/** The stream exceljs pipes a worksheet's XML into (archiver's PassThrough), or undefined. */
+function sheetEntryStream(sheet: Worksheet): BufferedStream | undefined {
+  const source: unknown = (sheet as unknown as Record<string, unknown>).stream;
+  if (typeof source !== 'object' || source === null) return undefined;
+  const pipes: unknown = (source as Record<string, unknown>).pipes;
+  const entry: unknown = Array.isArray(pipes) ? pipes[0] : undefined;
+  if (!(entry instanceof EventEmitter)) return undefined;
+  return { stream: entry, bufferedBytes: () => stateLength(entry, '_writableState') };
+}
+
 class XlsxRowWriter implements ExportWriter {
   private readonly workbook: excelStream.xlsx.WorkbookWriter;
   private readonly columns: readonly ExportColumn[];
@@ -165,7 +190,20 @@ class XlsxRowWriter implements ExportWriter {
       added.commit();
       this.sheetRows++;
     }
-    // exceljs ignores backpressure (exceljs#734): wait here, or the sheet XML piles up in memory.
+    await this.backpressure();
+  }
+
+  /**
+   * exceljs ignores backpressure (exceljs#734): its sheet stream pushes XML into the zip entry's
+   * PassThrough regardless of what it returns, so a fast source piles the uncompressed XML up in
+   * memory. Wait on that PassThrough (it also feels a slow output through the zip's pipes), and on
+   * the output itself in case exceljs internals ever change shape.
+   */
+  private async backpressure(): Promise<void> {
+    const entry = sheetEntryStream(this.sheet);
+    if (entry && entry.bufferedBytes() > MAX_PENDING_SHEET_BYTES) {
+      await Promise.race([once(entry.stream, 'drain'), this.ended]);
+    }
     if (this.out.writableNeedDrain) await Promise.race([once(this.out, 'drain'), this.ended]);
   }
 

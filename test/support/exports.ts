@@ -1,0 +1,92 @@
+import { parseString } from '@fast-csv/parse';
+import type { Response } from 'supertest';
+import type request from 'supertest';
+import type { DataSource } from 'typeorm';
+import type { ColumnType, ExportColumn } from '../../src/exports/query/export-query.provider';
+import { guardFormula } from '../../src/exports/writers/export-writer';
+import { bearer } from './tokens';
+
+type Http = () => ReturnType<typeof request>;
+
+export const FINAL_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
+
+export interface StatusBody {
+  export_id: number;
+  status: string;
+  progress: number;
+  processed_records: number;
+  total_records: number | null;
+  file_url?: string;
+  file_name: string | null;
+  file_size: number | null;
+  error?: string;
+}
+
+export async function requestExport(http: Http, token: string, body: object): Promise<number> {
+  const response = await http().post('/api/exports/request').set(bearer(token)).send(body);
+  if (response.status !== 202) throw new Error(`Expected 202, got ${response.status}: ${JSON.stringify(response.body)}`);
+  return (response.body as { export_id: number }).export_id;
+}
+
+/** Polls status until the export is final; every status seen is passed to `onStatus`. */
+export async function waitForExport(
+  http: Http,
+  token: string,
+  id: number,
+  { timeoutMs = 90_000, intervalMs = 50, onStatus }: { timeoutMs?: number; intervalMs?: number; onStatus?: (status: StatusBody) => void } = {},
+): Promise<StatusBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await http().get(`/api/exports/${id}/status`).set(bearer(token));
+    if (response.status !== 200) throw new Error(`status returned ${response.status}`);
+    const body = response.body as StatusBody;
+    onStatus?.(body);
+    if (FINAL_STATUSES.includes(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`Export ${id} still ${body.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+function binaryParser(res: Response, callback: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+export async function download(http: Http, token: string, id: number): Promise<Response & { body: Buffer }> {
+  return (await http().get(`/api/exports/${id}/download`).set(bearer(token)).buffer(true).parse(binaryParser)) as Response & { body: Buffer };
+}
+
+/** RFC 4180 rows of a CSV file (BOM removed), header first. */
+export function parseCsv(text: string): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const rows: string[][] = [];
+    parseString(text.replace(/^\uFEFF/, ''), { headers: false })
+      .on('data', (row: string[]) => rows.push(row))
+      .on('error', reject)
+      .on('end', () => resolve(rows));
+  });
+}
+
+/** A database value as the CSV writer prints it (the expectation side of a comparison). */
+export function csvCell(type: ColumnType, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  switch (type) {
+    case 'datetime':
+      return value instanceof Date ? value.toISOString().slice(0, 19).replace('T', ' ') : String(value).replace('T', ' ').slice(0, 19);
+    case 'date':
+      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+    case 'decimal':
+      return Number(value).toFixed(2);
+    case 'integer':
+      return String(Number(value));
+    case 'text':
+      return guardFormula(String(value));
+  }
+}
+
+/** Runs a hand-written query and renders its rows as the CSV cells the export must contain. */
+export async function expectedCsvRows(db: DataSource, columns: readonly ExportColumn[], sql: string, params: unknown[] = []): Promise<string[][]> {
+  const rows: Record<string, unknown>[] = await db.query(sql, params);
+  return rows.map((row) => columns.map((column) => csvCell(column.type, row[column.key])));
+}

@@ -1,0 +1,74 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import type { AppRole } from '../../src/app-role';
+import { loadConfig } from '../../src/config/app-config';
+import type { AppConfig } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { runMigrations } from '../../src/database/migrate';
+import { configureHttp } from '../../src/http/configure-http';
+import { createMariaDb, createQueuePrefix, createTempDir, REDIS_SERVER, TEST_JWT_SECRET } from './test-env';
+
+export interface TestStack {
+  env: Record<string, string>;
+  config: AppConfig;
+  exportDir: string;
+  /** A connection of the test's own to the same database, for setup and for checking results. */
+  db: DataSource;
+  teardown(): Promise<void>;
+}
+
+export interface StackOptions {
+  database: 'mariadb' | 'sqlite';
+  redis: boolean;
+  env?: Record<string, string>;
+}
+
+/** A fresh database (migrated), export folder and queue prefix; nothing shared with other runs. */
+export async function createTestStack(options: StackOptions): Promise<TestStack> {
+  const dir = createTempDir();
+  const maria = options.database === 'mariadb' ? await createMariaDb() : undefined;
+  const queue = options.redis ? createQueuePrefix() : undefined;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: TEST_JWT_SECRET,
+    EXPORT_DIR: `${dir.path}/exports`,
+    DATABASE_URL: maria ? maria.url : `sqlite:${dir.path}/exports.sqlite`,
+    ...(queue ? { REDIS_URL: REDIS_SERVER, QUEUE_PREFIX: queue.prefix } : {}),
+    ...options.env,
+  };
+  const config = loadConfig(env, false);
+  await runMigrations(config.database);
+  const db = new DataSource(dataSourceOptions(config.database));
+  await db.initialize();
+  return {
+    env,
+    config,
+    exportDir: config.exportDir,
+    db,
+    teardown: async () => {
+      await db.destroy();
+      await queue?.clear();
+      await maria?.drop();
+      dir.remove();
+    },
+  };
+}
+
+export interface TestApp {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** Boots the real AppModule in this process against a stack. */
+export async function startTestApp(stack: TestStack, role: AppRole = 'all'): Promise<TestApp> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(stack.config, role)] }).compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  configureHttp(app);
+  await app.init();
+  return { app, http: () => request(app.getHttpServer()), close: () => app.close() };
+}
