@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   const role = parseRole(process.argv[2] ?? process.env.APP_ROLE);
   const config = loadConfig();
   if (config.embedded && role !== 'all') {
-    throw new ConfigError(`REDIS_URL is required to run the ${role} role on its own (the in-process queue needs API and worker in one process)`);
+    throw new ConfigError(
+      `REDIS_URL is required to run the ${role} role on its own (the in-process queue needs API and worker in one process)`,
+    );
   }
   await runMigrations(config.database);
   await (role === 'worker' ? startWorker(config) : startHttp(config, role));
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // One clear line for configuration mistakes; the stack only for the unexpected.
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -34,7 +34,10 @@ describe.each(['sqlite', 'mariadb'] as const)('Auth and public surface on %s', (
   });
 
   it('accepts a valid token', async () => {
-    const response = await app.http().get('/api/exports/my-exports').set(bearer(tokenFor('alice')));
+    const response = await app
+      .http()
+      .get('/api/exports/my-exports')
+      .set(bearer(tokenFor('alice')));
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ items: [], total_items: 0, page: 1, per_page: 10, total_pages: 0 });
   });
@@ -43,7 +46,10 @@ describe.each(['sqlite', 'mariadb'] as const)('Auth and public surface on %s', (
     ['no token', undefined],
     ['a token signed with another key', tokenFor('alice', [], {}, 'another-secret-of-sufficient-length-0123456789')],
     ['an expired token', tokenFor('alice', [], { expiresIn: -10 })],
-    ['an unsigned alg:none token', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'alice', exp: 9999999999 })).toString('base64url')}.`],
+    [
+      'an unsigned alg:none token',
+      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'alice', exp: 9999999999 })).toString('base64url')}.`,
+    ],
     ['a token without sub', sign({ roles: [] }, TEST_JWT_SECRET)],
     ['a malformed header', 'not-a-jwt'],
   ])('answers 401 to %s', async (_label, token) => {

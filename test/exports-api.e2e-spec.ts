@@ -63,9 +63,17 @@ describe('Exports API (MariaDB, BullMQ)', () => {
       ['an unknown format', { ...valid, format: 'xml' }, 'format'],
       ['an unknown filter key', { ...valid, filters: { color: 'red' } }, 'filters.color'],
       ['an impossible date', { ...valid, filters: { from_posting_date: '2024-13-01' } }, 'filters.from_posting_date'],
-      ['from after to', { ...valid, filters: { from_posting_date: '2024-02-01', to_posting_date: '2024-01-01' } }, 'filters.to_posting_date'],
+      [
+        'from after to',
+        { ...valid, filters: { from_posting_date: '2024-02-01', to_posting_date: '2024-01-01' } },
+        'filters.to_posting_date',
+      ],
       ['an amount that is not a number', { ...valid, filters: { from_amount: 'abc' } }, 'filters.from_amount'],
-      ['1,001 values in a multi-value filter', { ...valid, filters: { plate_number: Array.from({ length: 1001 }, (_, i) => `P${i}`) } }, 'filters.plate_number'],
+      [
+        '1,001 values in a multi-value filter',
+        { ...valid, filters: { plate_number: Array.from({ length: 1001 }, (_, i) => `P${i}`) } },
+        'filters.plate_number',
+      ],
       ['an unknown top-level field', { ...valid, priority: 'high' }, 'priority'],
       ['an unknown column', { ...valid, columns: ['amount', 'color'] }, 'columns'],
     ])('refuses %s with 400 naming the field, creating nothing', async (_label, body, field) => {
@@ -77,7 +85,11 @@ describe('Exports API (MariaDB, BullMQ)', () => {
     });
 
     it('names every offending field in one answer', async () => {
-      const response = await app.http().post('/api/exports/request').set(bearer(alice)).send({ ...valid, format: 'doc', filters: { from_amount: 'x', to_posting_date: '2024-02-30' } });
+      const response = await app
+        .http()
+        .post('/api/exports/request')
+        .set(bearer(alice))
+        .send({ ...valid, format: 'doc', filters: { from_amount: 'x', to_posting_date: '2024-02-30' } });
       expect(response.status).toBe(400);
       const message = (response.body.message as string[]).join(' | ');
       for (const field of ['format', 'filters.from_amount', 'filters.to_posting_date']) expect(message).toContain(field);
@@ -85,17 +97,30 @@ describe('Exports API (MariaDB, BullMQ)', () => {
 
     it('refuses a body that is not JSON, and a 2 MB body, with 400 and no stack trace', async () => {
       const before = await jobCount();
-      const notJson = await app.http().post('/api/exports/request').set(bearer(alice)).set('Content-Type', 'application/json').send('{"export_type": EZPASS');
+      const notJson = await app
+        .http()
+        .post('/api/exports/request')
+        .set(bearer(alice))
+        .set('Content-Type', 'application/json')
+        .send('{"export_type": EZPASS');
       expect(notJson.status).toBe(400);
       expect(notJson.body.message).toEqual(['The request body is not valid JSON']);
-      const huge = await app.http().post('/api/exports/request').set(bearer(alice)).send({ ...valid, filters: { plate_number: 'X'.repeat(2 * 1024 * 1024) } });
+      const huge = await app
+        .http()
+        .post('/api/exports/request')
+        .set(bearer(alice))
+        .send({ ...valid, filters: { plate_number: 'X'.repeat(2 * 1024 * 1024) } });
       expect(huge.status).toBe(400);
       expect(JSON.stringify(huge.body)).not.toMatch(/at .*node_modules|stack/);
       expect(await jobCount()).toBe(before);
     });
 
     it('treats an SQL-looking value as a plain value that matches nothing', async () => {
-      const id = await requestExport(app.http, alice, { ...valid, format: 'json', filters: { plate_number: "' OR 1=1 --", entry_plaza: ['GWB', "x'); DROP TABLE export_jobs; --"] } });
+      const id = await requestExport(app.http, alice, {
+        ...valid,
+        format: 'json',
+        filters: { plate_number: "' OR 1=1 --", entry_plaza: ['GWB', "x'); DROP TABLE export_jobs; --"] },
+      });
       const final = await waitForExport(app.http, alice, id);
       expect(final).toMatchObject({ status: 'COMPLETED', processed_records: 0 });
       expect(JSON.parse((await download(app.http, alice, id)).body.toString())).toEqual([]);

@@ -28,7 +28,13 @@ describe('Exports in the embedded profile (SQLite, in-process queue, one process
     const id = await requestExport(app.http, alice, {
       export_type: 'EZPASS',
       format: 'csv',
-      filters: { from_posting_date: '2024-01-10', to_posting_date: '2024-01-31', from_amount: '-10', to_amount: 30, entry_plaza: 'GWB,Lincoln Tunnel' },
+      filters: {
+        from_posting_date: '2024-01-10',
+        to_posting_date: '2024-01-31',
+        from_amount: '-10',
+        to_amount: 30,
+        entry_plaza: 'GWB,Lincoln Tunnel',
+      },
     });
     const status = await waitForExport(app.http, alice, id);
     expect(status).toMatchObject({ status: 'COMPLETED', progress: 100, file_name: `ezpass_2024-01-10_2024-01-31_${id}.csv` });

@@ -35,7 +35,13 @@ describe('Exports in production shape (MariaDB, BullMQ on Redis, API and worker 
   });
 
   it('goes PENDING → PROCESSING with rising progress → COMPLETED, and the CSV equals the SQL rows', async () => {
-    const filters = { from_posting_date: '2024-01-01', to_posting_date: '2024-02-20', from_amount: '-20.00', to_amount: '35', status: ['POSTED_TO_LEDGER', 'PENDING'] };
+    const filters = {
+      from_posting_date: '2024-01-01',
+      to_posting_date: '2024-02-20',
+      from_amount: '-20.00',
+      to_amount: '35',
+      status: ['POSTED_TO_LEDGER', 'PENDING'],
+    };
     const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv', filters });
     const seen: StatusBody[] = [];
     const final = await waitForExport(http, alice, id, { intervalMs: 10, onStatus: (status) => seen.push(status) });

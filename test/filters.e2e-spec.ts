@@ -23,8 +23,11 @@ function casesFor(spec: FilterSpec, rows: Canonical[]): FilterCase[] {
   if (spec.kind === 'values') {
     const counts = new Map<string, number>();
     for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-    const chosen = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, Math.min(2, counts.size - 1)).map(([value]) => value);
-    const matches = (row: Canonical) => row[key] !== null && chosen.includes(row[key] as string);
+    const chosen = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, Math.min(2, counts.size - 1))
+      .map(([value]) => value);
+    const matches = (row: Canonical) => row[key] !== null && chosen.includes(row[key]);
     return [
       { label: `${spec.name} as a comma-separated string`, filters: { [spec.name]: chosen.join(',') }, matches, mustInclude: () => [] },
       { label: `${spec.name} as an array`, filters: { [spec.name]: chosen }, matches, mustInclude: () => [] },
@@ -34,8 +37,10 @@ function casesFor(spec: FilterSpec, rows: Canonical[]): FilterCase[] {
     const days = [...new Set(values.map((value) => value.slice(0, 10)))].sort();
     const from = days[Math.floor(days.length * 0.3)];
     // Prefer a `to` day with a late-evening row: it proves the whole day is included.
-    const to = days.slice(Math.floor(days.length * 0.6)).find((day) => values.some((v) => v.startsWith(day) && v.slice(11) >= '12:00:00')) ?? days[Math.floor(days.length * 0.6)];
-    const matches = (row: Canonical) => row[key] !== null && (row[key] as string).slice(0, 10) >= from && (row[key] as string).slice(0, 10) <= to;
+    const to =
+      days.slice(Math.floor(days.length * 0.6)).find((day) => values.some((v) => v.startsWith(day) && v.slice(11) >= '12:00:00')) ??
+      days[Math.floor(days.length * 0.6)];
+    const matches = (row: Canonical) => row[key] !== null && row[key].slice(0, 10) >= from && row[key].slice(0, 10) <= to;
     return [
       {
         label: `from_${spec.name}/to_${spec.name} (inclusive, whole to-day)`,
@@ -122,9 +127,12 @@ describe('Every filter of every export type narrows the rows exactly as the cont
       expect({ label, narrows: expected.length > 0 && expected.length < rows.length }).toEqual({ label, narrows: true });
       const id = await requestExport(app.http, alice, { export_type: type, format: 'json', columns: ['id'], filters: filterCase.filters });
       expect((await waitForExport(app.http, alice, id)).status).toBe('COMPLETED');
-      const exported = (JSON.parse((await download(app.http, alice, id)).body.toString()) as { id: number }[]).map((item) => String(item.id));
+      const exported = (JSON.parse((await download(app.http, alice, id)).body.toString()) as { id: number }[]).map((item) =>
+        String(item.id),
+      );
       expect({ label, ids: exported }).toEqual({ label, ids: expected.map((row) => row.id) });
-      for (const boundary of filterCase.mustInclude(rows)) expect({ label, included: exported.includes(boundary.id as string) }).toEqual({ label, included: true });
+      for (const boundary of filterCase.mustInclude(rows))
+        expect({ label, included: exported.includes(boundary.id as string) }).toEqual({ label, included: true });
     }
   });
 });

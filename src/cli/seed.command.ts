@@ -36,9 +36,16 @@ export class SeedCommand extends CommandRunner {
   async run(_args: string[], options: SeedOptions): Promise<void> {
     await runMigrations(this.config.database);
     const started = Date.now();
-    const summary = await seedDatabase(this.config.database, { rows: options.rows, type: options.type, seed: options.seed, onProgress: progressBar() });
+    const summary = await seedDatabase(this.config.database, {
+      rows: options.rows,
+      type: options.type,
+      seed: options.seed,
+      onProgress: progressBar(),
+    });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const counts = Object.entries(summary).map(([table, rows]) => `${table}: ${rows}`).join(', ');
+    const counts = Object.entries(summary)
+      .map(([table, rows]) => `${table}: ${rows}`)
+      .join(', ');
     process.stdout.write(`Seeded in ${seconds} s (${counts})\n`);
   }
 

@@ -6,9 +6,7 @@ import { validateSync } from 'class-validator';
 import { config as loadDotenv } from 'dotenv';
 import { EnvDto } from './env.dto';
 
-export type DatabaseConfig =
-  | { kind: 'mysql'; url: string; database: string }
-  | { kind: 'sqlite'; path: string };
+export type DatabaseConfig = { kind: 'mysql'; url: string; database: string } | { kind: 'sqlite'; path: string };
 
 export class ConfigError extends Error {}
 

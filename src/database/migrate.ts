@@ -29,7 +29,9 @@ export async function runMigrations(database: DatabaseConfig): Promise<string[]>
   serverUrl.pathname = '/';
   const connection = await createConnection(serverUrl.toString());
   try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database.database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database.database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
     await connection.query('SELECT GET_LOCK(?, 120)', [`exports_migrations_${database.database}`]);
     return await migrate(database);
   } finally {

@@ -63,7 +63,11 @@ export class ExportJobsRepository {
 
   /** Jobs an in-process queue must pick up again after a restart. */
   async findUnfinishedIds(): Promise<number[]> {
-    const rows = await this.repo.find({ select: { id: true }, where: [{ status: 'PENDING' }, { status: 'PROCESSING' }], order: { id: 'ASC' } });
+    const rows = await this.repo.find({
+      select: { id: true },
+      where: [{ status: 'PENDING' }, { status: 'PROCESSING' }],
+      order: { id: 'ASC' },
+    });
     return rows.map((row) => row.id);
   }
 

@@ -1,4 +1,12 @@
-import { ConflictException, GoneException, Injectable, Logger, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  GoneException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { ExportStatusDto } from './dto/export-status.dto';
 import type { ExportPageDto } from './dto/export-status.dto';
@@ -73,7 +81,13 @@ export class ExportsService {
   async list(user: AuthUser, page = 1, perPage = 10): Promise<ExportPageDto> {
     const size = Math.min(perPage, MAX_PER_PAGE);
     const [jobs, total] = await this.jobs.pageForUser(user.id, page, size);
-    return { items: jobs.map((job) => ExportStatusDto.from(job)), total_items: total, page, per_page: size, total_pages: Math.ceil(total / size) };
+    return {
+      items: jobs.map((job) => ExportStatusDto.from(job)),
+      total_items: total,
+      page,
+      per_page: size,
+      total_pages: Math.ceil(total / size),
+    };
   }
 
   async download(user: AuthUser, id: number): Promise<ExportDownload> {

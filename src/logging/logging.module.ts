@@ -25,7 +25,11 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
           genReqId: requestId,
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'], censor: '[redacted]' },
           serializers: {
-            req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: String(req.url).replace(/([?&]token=)[^&]*/g, '$1[redacted]') }),
+            req: (req: { id: unknown; method: unknown; url: unknown }) => ({
+              id: req.id,
+              method: req.method,
+              url: String(req.url).replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+            }),
           },
           autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
         },

@@ -27,7 +27,9 @@ describe(runMigrations.name, () => {
       expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000']);
       expect(await runMigrations(database)).toEqual([]);
       for (const table of TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(12);
-      expect(await columnsOf(database, 'curb_trips')).toEqual(expect.arrayContaining(['start_time', 'total_amount', 'driver_id', 'medallion_no', 'vin']));
+      expect(await columnsOf(database, 'curb_trips')).toEqual(
+        expect.arrayContaining(['start_time', 'total_amount', 'driver_id', 'medallion_no', 'vin']),
+      );
     } finally {
       dir.remove();
     }
@@ -41,7 +43,9 @@ describe(runMigrations.name, () => {
       expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000']);
       expect(await runMigrations(database)).toEqual([]);
       for (const table of TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(12);
-      expect(await columnsOf(database, 'pvb_violations')).toEqual(expect.arrayContaining(['summons_number', 'issue_date', 'amount_due', 'violation_code', 'county']));
+      expect(await columnsOf(database, 'pvb_violations')).toEqual(
+        expect.arrayContaining(['summons_number', 'issue_date', 'amount_due', 'violation_code', 'county']),
+      );
     } finally {
       await scratch.drop();
     }

@@ -33,7 +33,11 @@ export async function waitForExport(
   http: Http,
   token: string,
   id: number,
-  { timeoutMs = 90_000, intervalMs = 50, onStatus }: { timeoutMs?: number; intervalMs?: number; onStatus?: (status: StatusBody) => void } = {},
+  {
+    timeoutMs = 90_000,
+    intervalMs = 50,
+    onStatus,
+  }: { timeoutMs?: number; intervalMs?: number; onStatus?: (status: StatusBody) => void } = {},
 ): Promise<StatusBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -54,7 +58,7 @@ function binaryParser(res: Response, callback: (error: Error | null, body: Buffe
 }
 
 export async function download(http: Http, token: string, id: number): Promise<Response & { body: Buffer }> {
-  return (await http().get(`/api/exports/${id}/download`).set(bearer(token)).buffer(true).parse(binaryParser)) as Response & { body: Buffer };
+  return await http().get(`/api/exports/${id}/download`).set(bearer(token)).buffer(true).parse(binaryParser);
 }
 
 /** RFC 4180 rows of a CSV file (BOM removed), header first. */
@@ -71,22 +75,28 @@ export function parseCsv(text: string): Promise<string[][]> {
 /** A database value as the CSV writer prints it (the expectation side of a comparison). */
 export function csvCell(type: ColumnType, value: unknown): string {
   if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : String(value);
   switch (type) {
     case 'datetime':
-      return value instanceof Date ? value.toISOString().slice(0, 19).replace('T', ' ') : String(value).replace('T', ' ').slice(0, 19);
+      return text.replace('T', ' ').slice(0, 19);
     case 'date':
-      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+      return text.slice(0, 10);
     case 'decimal':
       return Number(value).toFixed(2);
     case 'integer':
       return String(Number(value));
     case 'text':
-      return guardFormula(String(value));
+      return guardFormula(text);
   }
 }
 
 /** Runs a hand-written query and renders its rows as the CSV cells the export must contain. */
-export async function expectedCsvRows(db: DataSource, columns: readonly ExportColumn[], sql: string, params: unknown[] = []): Promise<string[][]> {
+export async function expectedCsvRows(
+  db: DataSource,
+  columns: readonly ExportColumn[],
+  sql: string,
+  params: unknown[] = [],
+): Promise<string[][]> {
   const rows: Record<string, unknown>[] = await db.query(sql, params);
   return rows.map((row) => columns.map((column) => csvCell(column.type, row[column.key])));
 }

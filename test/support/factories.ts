@@ -19,7 +19,12 @@ export type Row = Record<string, string | number | null>;
 /** Inserts rows in multi-row batches through TypeORM (works on MariaDB and SQLite). */
 export async function insertRows(db: DataSource, table: string, rows: Row[], batch = 500): Promise<void> {
   for (let i = 0; i < rows.length; i += batch) {
-    await db.createQueryBuilder().insert().into(table).values(rows.slice(i, i + batch)).execute();
+    await db
+      .createQueryBuilder()
+      .insert()
+      .into(table)
+      .values(rows.slice(i, i + batch))
+      .execute();
   }
 }
 
@@ -38,7 +43,12 @@ export function ezpassRows(count: number, seed = 1): Row[] {
     const day = 1 + Math.floor(random() * 59);
     const date = new Date(Date.UTC(2024, 0, day));
     const ymd = date.toISOString().slice(0, 10);
-    const time = i % 10 === 0 ? '00:00:00' : i % 10 === 1 ? '23:59:59' : `${pad(Math.floor(random() * 24))}:${pad(Math.floor(random() * 60))}:${pad(Math.floor(random() * 60))}`;
+    const time =
+      i % 10 === 0
+        ? '00:00:00'
+        : i % 10 === 1
+          ? '23:59:59'
+          : `${pad(Math.floor(random() * 24))}:${pad(Math.floor(random() * 60))}:${pad(Math.floor(random() * 60))}`;
     const posting = new Date(date.getTime() + (i % 3) * 86400000).toISOString().slice(0, 10);
     const cents = Math.floor(random() * 4000) - (i % 17 === 0 ? 5000 : 0);
     const driver = i % 13 === 0 ? null : pick(DRIVERS);

@@ -46,14 +46,26 @@ export async function startService(role: 'api' | 'worker' | 'all', env: Record<s
     },
   };
   if (role === 'worker') {
-    await waitFor(() => output.includes('Export worker'), 30_000, () => `worker did not start:\n${output}`);
+    await waitFor(
+      () => output.includes('Export worker'),
+      30_000,
+      () => `worker did not start:\n${output}`,
+    );
   } else {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok === true, 30_000, () => `${role} did not start:\n${output}`);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok === true,
+      30_000,
+      () => `${role} did not start:\n${output}`,
+    );
   }
   return service;
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting: ${describe()}`);

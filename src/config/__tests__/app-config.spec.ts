@@ -28,7 +28,10 @@ describe(loadConfig.name, () => {
   });
 
   it('reads MySQL and Redis URLs', () => {
-    const config = loadConfig({ ...base(), DATABASE_URL: 'mysql://root:pw@db:3306/fleet', REDIS_URL: 'redis://cache:6379/2', PORT: '9000' }, false);
+    const config = loadConfig(
+      { ...base(), DATABASE_URL: 'mysql://root:pw@db:3306/fleet', REDIS_URL: 'redis://cache:6379/2', PORT: '9000' },
+      false,
+    );
     expect(config.database).toMatchObject({ kind: 'mysql', database: 'fleet' });
     expect(config.redisUrl).toBe('redis://cache:6379/2');
     expect(config.port).toBe(9000);

@@ -4,7 +4,11 @@ import type { MigrationInterface, QueryRunner, TableColumnOptions } from 'typeor
 type ColumnSpec = [name: string, type: string, options?: Partial<TableColumnOptions>];
 
 const id: ColumnSpec = ['id', 'integer', { isPrimary: true, isGenerated: true, generationStrategy: 'increment' }];
-const varchar = (name: string, length: number, nullable = false): ColumnSpec => [name, 'varchar', { length: String(length), isNullable: nullable }];
+const varchar = (name: string, length: number, nullable = false): ColumnSpec => [
+  name,
+  'varchar',
+  { length: String(length), isNullable: nullable },
+];
 const money = (name: string, precision = 10): ColumnSpec => [name, 'decimal', { precision, scale: 2 }];
 const fleetRefs: ColumnSpec[] = [varchar('driver_id', 16, true), varchar('medallion_no', 8, true), varchar('vin', 17, true)];
 
@@ -13,8 +17,7 @@ function table(name: string, columns: ColumnSpec[], indices: { columns: string[]
     name,
     columns: columns.map(([column, type, options]) => ({ name: column, type, ...options })),
     indices: indices.map(
-      (index) =>
-        new TableIndex({ name: `IDX_${name}_${index.columns.join('_')}`, columnNames: index.columns, isUnique: index.unique }),
+      (index) => new TableIndex({ name: `IDX_${name}_${index.columns.join('_')}`, columnNames: index.columns, isUnique: index.unique }),
     ),
   });
 }

@@ -25,7 +25,7 @@ export class CreateExportDto {
   filters?: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: 'Column keys to write, in this order; the type\'s default columns when omitted.',
+    description: "Column keys to write, in this order; the type's default columns when omitted.",
     example: ['posting_date', 'plate_number', 'amount'],
     type: [String],
   })

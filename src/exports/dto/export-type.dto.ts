@@ -50,5 +50,7 @@ export class ExportTypeDto {
 function describe(kind: string, bound: 'from' | 'to' | undefined, column: string): string {
   if (kind === 'values') return `${column} equals any of the values (comma-separated string or array)`;
   const what = kind === 'date' ? 'date YYYY-MM-DD' : 'decimal amount';
-  return bound === 'from' ? `${column} on or after this ${what}` : `${column} on or before this ${what}${kind === 'date' ? ' (whole day)' : ''}`;
+  return bound === 'from'
+    ? `${column} on or after this ${what}`
+    : `${column} on or before this ${what}${kind === 'date' ? ' (whole day)' : ''}`;
 }

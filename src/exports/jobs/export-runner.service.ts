@@ -55,10 +55,27 @@ export class ExportRunner {
     }
 
     const started = Date.now();
-    this.logger.log({ msg: 'export started', exportId, userId: job.user_id, type: job.export_type, format: job.format, attempt: job.attempts });
+    this.logger.log({
+      msg: 'export started',
+      exportId,
+      userId: job.user_id,
+      type: job.export_type,
+      format: job.format,
+      attempt: job.attempts,
+    });
     try {
       const { records, bytes } = await this.produce(job, token);
-      this.logger.log({ msg: 'export completed', exportId, userId: job.user_id, type: job.export_type, format: job.format, records, bytes, ms: Date.now() - started, outcome: 'COMPLETED' });
+      this.logger.log({
+        msg: 'export completed',
+        exportId,
+        userId: job.user_id,
+        type: job.export_type,
+        format: job.format,
+        records,
+        bytes,
+        ms: Date.now() - started,
+        outcome: 'COMPLETED',
+      });
       return 'completed';
     } catch (error) {
       if (error instanceof ClaimLostError) {
@@ -67,8 +84,22 @@ export class ExportRunner {
       }
       const final = options.isLastAttempt || error instanceof PermanentExportError;
       const message = userFacingError(error);
-      this.logger.error({ msg: 'export attempt failed', exportId, userId: job.user_id, type: job.export_type, format: job.format, attempt: job.attempts, final, ms: Date.now() - started, outcome: final ? 'FAILED' : 'RETRY', err: error });
-      await this.jobs.release(exportId, token, { final, error: final ? message : `Attempt ${job.attempts} failed (${message}); retrying.` });
+      this.logger.error({
+        msg: 'export attempt failed',
+        exportId,
+        userId: job.user_id,
+        type: job.export_type,
+        format: job.format,
+        attempt: job.attempts,
+        final,
+        ms: Date.now() - started,
+        outcome: final ? 'FAILED' : 'RETRY',
+        err: error,
+      });
+      await this.jobs.release(exportId, token, {
+        final,
+        error: final ? message : `Attempt ${job.attempts} failed (${message}); retrying.`,
+      });
       throw error;
     }
   }
@@ -89,7 +120,9 @@ export class ExportRunner {
       source = await this.rowSources.open(plan);
       const total = await source.count();
       if (format.maxRecords !== undefined && total > format.maxRecords) {
-        throw new PermanentExportError(`${total} records match; ${job.format} exports are limited to ${format.maxRecords}. Narrow the filters or choose csv, json or excel.`);
+        throw new PermanentExportError(
+          `${total} records match; ${job.format} exports are limited to ${format.maxRecords}. Narrow the filters or choose csv, json or excel.`,
+        );
       }
       heartbeat.setTotal(total);
 

@@ -40,9 +40,7 @@ function nextDay(value: string): string {
 function parseValue(field: string, key: FilterKey, raw: unknown): { value?: string | string[]; error?: string } {
   switch (key.spec.kind) {
     case 'date':
-      return typeof raw === 'string' && isCalendarDate(raw)
-        ? { value: raw }
-        : { error: `${field} must be a real date written YYYY-MM-DD` };
+      return typeof raw === 'string' && isCalendarDate(raw) ? { value: raw } : { error: `${field} must be a real date written YYYY-MM-DD` };
     case 'amount': {
       const text = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
       return typeof text === 'string' && AMOUNT.test(text.trim())
@@ -57,8 +55,10 @@ function parseValue(field: string, key: FilterKey, raw: unknown): { value?: stri
       }
       const values = [...new Set(items.map((item) => String(item).trim()).filter((item) => item.length > 0))];
       if (values.length === 0) return { error: `${field} must contain at least one value` };
-      if (values.length > MAX_FILTER_VALUES) return { error: `${field} has ${values.length} values; at most ${MAX_FILTER_VALUES} are allowed` };
-      if (values.some((item) => item.length > MAX_VALUE_LENGTH)) return { error: `${field} values must be at most ${MAX_VALUE_LENGTH} characters` };
+      if (values.length > MAX_FILTER_VALUES)
+        return { error: `${field} has ${values.length} values; at most ${MAX_FILTER_VALUES} are allowed` };
+      if (values.some((item) => item.length > MAX_VALUE_LENGTH))
+        return { error: `${field} values must be at most ${MAX_VALUE_LENGTH} characters` };
       return { value: values };
     }
   }

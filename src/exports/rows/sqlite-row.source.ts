@@ -31,12 +31,18 @@ class SqliteRowSource implements RowSource {
   }
 
   async count(): Promise<number> {
-    const total = this.db.prepare(this.plan.count.sql).pluck().get(...this.plan.count.params);
+    const total = this.db
+      .prepare(this.plan.count.sql)
+      .pluck()
+      .get(...this.plan.count.params);
     return Number(total);
   }
 
   async *batches(): AsyncIterable<ExportRow[]> {
-    const rows = this.db.prepare(this.plan.select.sql).raw(true).iterate(...this.plan.select.params) as IterableIterator<unknown[]>;
+    const rows = this.db
+      .prepare(this.plan.select.sql)
+      .raw(true)
+      .iterate(...this.plan.select.params) as IterableIterator<unknown[]>;
     let batch: ExportRow[] = [];
     for (const row of rows) {
       for (let i = 0; i < row.length; i++) if (row[i] !== null) row[i] = this.canonical[i](row[i]);
