@@ -100,3 +100,19 @@ export async function expectedCsvRows(
   const rows: Record<string, unknown>[] = await db.query(sql, params);
   return rows.map((row) => columns.map((column) => csvCell(column.type, row[column.key])));
 }
+
+/** A database value as the JSON writer prints it. */
+export function jsonValue(type: ColumnType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'decimal':
+    case 'integer':
+      return Number(value);
+    case 'datetime':
+      return `${csvCell('datetime', value).replace(' ', 'T')}Z`;
+    case 'date':
+      return csvCell('date', value);
+    case 'text':
+      return String(value);
+  }
+}
