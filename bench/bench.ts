@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: the real production path (API process + separate BullMQ worker process on
+ * MariaDB and Redis) against `mariadb --batch --quick` on the same SELECT. Writes docs/benchmarks.md.
+ *
+ * Env: BENCH_MYSQL (server URL, default mysql://root@127.0.0.1:3306), BENCH_REDIS (redis://127.0.0.1:6379),
+ * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,excel,pdf), BENCH_QUICK=1 (small sizes, for CI).
+ */
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { sign } from 'jsonwebtoken';
+import { runMigrations } from '../src/database/migrate';
+import { seedDatabase } from '../src/database/seed/seeder';
+import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
+
+const quick = process.env.BENCH_QUICK === '1';
+const MYSQL = process.env.BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306';
+const REDIS = process.env.BENCH_REDIS ?? 'redis://127.0.0.1:6379';
+const SIZES = (process.env.BENCH_SIZES ?? (quick ? '1000,5000' : '10000,100000,1000000')).split(',').map(Number);
+const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,json,excel,pdf').split(',');
+const PDF_ROWS = 10_000;
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+const MAIN = join(__dirname, '..', 'src', 'main.js');
+const ROOT = join(__dirname, '..', '..');
+
+interface Result {
+  rows: number;
+  format: string;
+  seconds: number;
+  rssMb: number;
+  bytes: number;
+  baseline: number;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A database holding exactly `rows` EZPass rows; kept between runs so only the first one seeds. */
+async function benchDatabase(rows: number): Promise<string> {
+  const name = `exports_bench_${rows}`;
+  const database = { kind: 'mysql' as const, url: `${MYSQL}/${name}`, database: name };
+  await runMigrations(database);
+  const connection = await createConnection(database.url);
+  const [[{ n }]] = (await connection.query('SELECT COUNT(*) AS n FROM ezpass_transactions')) as unknown as [[{ n: number }]];
+  if (Number(n) !== rows) {
+    log(`seeding ${rows} EZPass rows into ${name} ...`);
+    await connection.query('TRUNCATE ezpass_transactions');
+    await seedDatabase(database, { rows, type: 'EZPASS', seed: 42 });
+  }
+  await connection.query('DELETE FROM export_jobs');
+  await connection.end();
+  return database.url;
+}
+
+function start(role: 'api' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [MAIN, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** The worker logs one line when it listens on the queue; requests made before would time its start-up. */
+async function waitWorkerReady(worker: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    worker.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Export worker')) resolve();
+    });
+    worker.once('exit', () => reject(new Error(`worker exited during start-up: ${output}`)));
+  });
+  worker.stdout?.resume();
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function waitHealthy(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('API did not become healthy');
+}
+
+async function runExport(port: number, format: string, rows: number): Promise<{ seconds: number; bytes: number }> {
+  const token = sign({ roles: [] }, SECRET, { subject: 'bench', expiresIn: '2h' });
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const started = Date.now();
+  const created = await fetch(`http://127.0.0.1:${port}/api/exports/request`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ export_type: 'EZPASS', format }),
+  });
+  const { export_id: id } = (await created.json()) as { export_id: number };
+  for (;;) {
+    const status = (await (await fetch(`http://127.0.0.1:${port}/api/exports/${id}/status`, { headers })).json()) as {
+      status: string;
+      progress: number;
+      file_size: number;
+      error?: string;
+    };
+    if (status.status === 'COMPLETED') return { seconds: (Date.now() - started) / 1000, bytes: status.file_size };
+    if (status.status === 'FAILED') throw new Error(`export failed: ${status.error}`);
+    process.stderr.write(`\r  ${format} ${rows}: ${status.status} ${status.progress}%   `);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function baselineSeconds(databaseUrl: string): Promise<number> {
+  const url = new URL(databaseUrl);
+  const columns = new EzpassExportQuery().columns.filter((c) => !c.optional).map((c) => c.key);
+  const sql = `SELECT ${columns.join(', ')} FROM ezpass_transactions ORDER BY posting_date, id`;
+  const out = join(tmpdir(), `bench-baseline-${process.pid}.tsv`);
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      'bash',
+      ['-c', `mariadb --batch --quick -h "$H" -P "$P" -u "$U" "$D" -e "$Q" > "$O"`],
+      {
+        env: {
+          ...process.env,
+          H: url.hostname,
+          P: url.port || '3306',
+          U: url.username || 'root',
+          D: url.pathname.slice(1),
+          Q: sql,
+          O: out,
+        },
+      },
+      (error) => (error ? reject(error) : resolve()),
+    ),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  rmSync(out, { force: true });
+  return seconds;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function measure(rows: number, format: string, databaseUrl: string, baseline: number): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const [port, prefix] = [await freePort(), `bench_${process.pid}_${rows}_${format}`];
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: REDIS,
+    QUEUE_PREFIX: prefix,
+    JWT_SECRET: SECRET,
+    EXPORT_DIR: dir,
+    PORT: String(port),
+    EXPORT_CONCURRENCY: '1',
+  };
+  const api = start('api', env);
+  const worker = start('worker', { ...env, LOG_LEVEL: 'info' });
+  await Promise.all([waitHealthy(port), waitWorkerReady(worker)]);
+  try {
+    const { seconds, bytes } = await runExport(port, format, rows);
+    const rssMb = peakRssMb(worker.pid as number);
+    process.stderr.write('\r');
+    log(
+      `  ${format.padEnd(5)} ${String(rows).padStart(8)} rows: ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, worker peak RSS ${rssMb.toFixed(0)} MB, ${(bytes / 1e6).toFixed(1)} MB`,
+    );
+    return { rows, format, seconds, rssMb, bytes, baseline };
+  } finally {
+    api.kill('SIGTERM');
+    worker.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function markdown(results: Result[]): string {
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${quick ? 'BENCH_QUICK' : 'full run'}), this machine: 2 cores, MariaDB 10.11, Redis 7, Node ${process.version}.`,
+    'Production path: API process + separate BullMQ worker process; time from POST /request to COMPLETED seen by polling status every 100 ms.',
+    'Baseline: `mariadb --batch --quick -e "<the same SELECT>" > file` on the same database, median of 3. Peak RSS: the worker\'s VmHWM.',
+    '',
+    '| rows | format | time (s) | rows/s | ratio to baseline | worker peak RSS (MB) | file (MB) |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.rows.toLocaleString('en-US')} | ${r.format} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} | ${(r.seconds / r.baseline).toFixed(1)}× | ${r.rssMb.toFixed(0)} | ${(r.bytes / 1e6).toFixed(1)} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  statSync(MAIN);
+  const results: Result[] = [];
+  const sizes = [...new Set([...SIZES, ...(FORMATS.includes('pdf') ? [quick ? 1000 : PDF_ROWS] : [])])].sort((a, b) => a - b);
+  for (const rows of sizes) {
+    const databaseUrl = await benchDatabase(rows);
+    const baseline = median([await baselineSeconds(databaseUrl), await baselineSeconds(databaseUrl), await baselineSeconds(databaseUrl)]);
+    log(`${rows} rows: baseline ${baseline.toFixed(2)} s`);
+    for (const format of FORMATS) {
+      if (format === 'pdf' ? rows !== (quick ? 1000 : PDF_ROWS) : !SIZES.includes(rows)) continue;
+      results.push(await measure(rows, format, databaseUrl, baseline));
+    }
+  }
+  const table = markdown(results);
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  writeFileSync(join(ROOT, 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks.md'), table);
+  process.stdout.write(table);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
