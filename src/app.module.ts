@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { ExportsModule } from './exports/exports.module';
 import { EzpassModule } from './ezpass/ezpass.module';
 import { HealthModule } from './health/health.module';
+import { RateLimitModule, rateLimitGuard } from './http/rate-limit.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
 import { PvbModule } from './pvb/pvb.module';
@@ -28,9 +29,10 @@ export class AppModule {
         AuthModule,
         ...DOMAINS,
         ExportsModule.forRoot(config, role),
-        ...(servesHttp ? [HealthModule] : []),
+        ...(servesHttp ? [HealthModule, RateLimitModule] : []),
       ],
-      providers: servesHttp ? [globalAuthGuard] : [],
+      // Order matters: authenticate first, so the rate limiter can key on the user.
+      providers: servesHttp ? [globalAuthGuard, rateLimitGuard] : [],
     };
   }
 }

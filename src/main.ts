@@ -13,7 +13,7 @@ import { configureHttp } from './http/configure-http';
 async function startHttp(config: AppConfig, role: AppRole): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, role), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  configureHttp(app);
+  configureHttp(app, config);
   await app.listen(config.port);
   const logger = app.get(Logger);
   logger.log(`Exports ${role === 'all' ? 'API and worker' : 'API'} on http://localhost:${config.port}/api (docs: /api/docs)`);

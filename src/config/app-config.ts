@@ -12,25 +12,45 @@ export class ConfigError extends Error {}
 
 /** The validated, defaulted configuration. Built once from the environment by `loadConfig`. */
 export class AppConfig {
-  constructor(
-    readonly env: 'development' | 'production' | 'test',
-    readonly database: DatabaseConfig,
-    readonly redisUrl: string | undefined,
-    readonly jwtSecret: string,
-    readonly jwtSecretGenerated: boolean,
-    readonly exportDir: string,
-    readonly port: number,
-    readonly logLevel: string,
-    readonly exportConcurrency: number,
-    readonly exportAttempts: number,
-    readonly exportLockMs: number,
-    readonly exportProgressMs: number,
-    readonly queuePrefix: string,
-  ) {}
+  readonly env!: 'development' | 'production' | 'test';
+  readonly database!: DatabaseConfig;
+  /** BullMQ's Redis; undefined means the in-process queue (embedded profile). */
+  readonly redisUrl!: string | undefined;
+  readonly jwtSecret!: string;
+  readonly jwtSecretGenerated!: boolean;
+  readonly exportDir!: string;
+  readonly port!: number;
+  readonly logLevel!: string;
+  readonly exportConcurrency!: number;
+  readonly exportAttempts!: number;
+  /** BullMQ lock; also how long a silent attempt is trusted before another may take the job over. */
+  readonly exportLockMs!: number;
+  readonly exportProgressMs!: number;
+  readonly exportRetentionMs!: number;
+  readonly maxActiveExports!: number;
+  readonly rateLimitPerMinute!: number;
+  readonly exportRequestsPerMinute!: number;
+  readonly corsOrigins!: string[] | '*' | undefined;
+  readonly queuePrefix!: string;
+
+  constructor(values: Omit<AppConfig, 'embedded' | 'staleJobMs'>) {
+    Object.assign(this, values);
+  }
 
   get embedded(): boolean {
     return this.redisUrl === undefined;
   }
+
+  /** A PROCESSING job silent for this long has no worker left to retry it: it is failed. */
+  get staleJobMs(): number {
+    return this.exportLockMs * 5;
+  }
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function parseDuration(text: string): number {
+  return Number(text.slice(0, -1)) * DURATION_UNITS[text.slice(-1)];
 }
 
 function parseDatabase(url: string): DatabaseConfig {
@@ -60,19 +80,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
   if (messages.length > 0) throw new ConfigError(`Invalid configuration: ${messages.join('; ')}`);
 
   const exportDir = resolve(env.EXPORT_DIR ?? './data/exports');
-  return new AppConfig(
-    nodeEnv,
-    parseDatabase(env.DATABASE_URL ?? 'sqlite:./data/exports.sqlite'),
-    env.REDIS_URL,
-    env.JWT_SECRET ?? devJwtSecret(exportDir),
-    env.JWT_SECRET === undefined,
+  return new AppConfig({
+    env: nodeEnv,
+    database: parseDatabase(env.DATABASE_URL ?? 'sqlite:./data/exports.sqlite'),
+    redisUrl: env.REDIS_URL,
+    jwtSecret: env.JWT_SECRET ?? devJwtSecret(exportDir),
+    jwtSecretGenerated: env.JWT_SECRET === undefined,
     exportDir,
-    env.PORT ?? 8000,
-    env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
-    env.EXPORT_CONCURRENCY ?? 2,
-    env.EXPORT_ATTEMPTS ?? 3,
-    env.EXPORT_LOCK_MS ?? 30_000,
-    env.EXPORT_PROGRESS_MS ?? 1000,
-    env.QUEUE_PREFIX ?? 'exports',
-  );
+    port: env.PORT ?? 8000,
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    exportConcurrency: env.EXPORT_CONCURRENCY ?? 2,
+    exportAttempts: env.EXPORT_ATTEMPTS ?? 3,
+    exportLockMs: env.EXPORT_LOCK_MS ?? 30_000,
+    exportProgressMs: env.EXPORT_PROGRESS_MS ?? 1000,
+    exportRetentionMs: parseDuration(env.EXPORT_RETENTION ?? '7d'),
+    maxActiveExports: env.MAX_ACTIVE_EXPORTS ?? 5,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? 600,
+    exportRequestsPerMinute: env.EXPORT_REQUESTS_PER_MINUTE ?? 30,
+    corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(','),
+    queuePrefix: env.QUEUE_PREFIX ?? 'exports',
+  });
 }

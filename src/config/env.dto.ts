@@ -70,4 +70,31 @@ export class EnvDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, _ : or -' })
   QUEUE_PREFIX?: string;
+
+  @IsOptional()
+  @Matches(/^\d{1,6}[smhd]$/, { message: 'EXPORT_RETENTION must be a duration such as 7d, 12h or 90m' })
+  EXPORT_RETENTION?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'MAX_ACTIVE_EXPORTS must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  MAX_ACTIVE_EXPORTS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'EXPORT_REQUESTS_PER_MINUTE must be a whole number' })
+  @Min(1)
+  EXPORT_REQUESTS_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, { message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins' })
+  CORS_ORIGINS?: string;
 }

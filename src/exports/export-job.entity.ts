@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const EXPORT_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
+export const EXPORT_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
+/** Statuses a job never leaves (EXPIRED only follows COMPLETED). */
+export const FINAL_STATUSES: readonly ExportStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
+export const ACTIVE_STATUSES: readonly ExportStatus[] = ['PENDING', 'PROCESSING'];
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
 export const EXPORT_FORMATS = ['excel', 'csv', 'json', 'pdf'] as const;
@@ -33,4 +36,9 @@ export class ExportJob {
   @Column({ type: 'datetime' }) created_at!: Date;
   @Column({ type: 'datetime', nullable: true }) started_at!: Date | null;
   @Column({ type: 'datetime', nullable: true }) completed_at!: Date | null;
+  /** When the finished file is deleted by retention. */
+  @Column({ type: 'datetime', nullable: true }) expires_at!: Date | null;
+  @Column({ type: 'varchar', length: 128, nullable: true }) idempotency_key!: string | null;
+  /** SHA-256 of the normalised request, to tell a replay from a different request under the same key. */
+  @Column({ type: 'varchar', length: 64, nullable: true }) request_hash!: string | null;
 }

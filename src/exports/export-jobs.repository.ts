@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { ExportJob } from './export-job.entity';
-import type { ExportFormat } from './export-job.entity';
+import { In, LessThan, Repository } from 'typeorm';
+import { ACTIVE_STATUSES, ExportJob } from './export-job.entity';
+import type { ExportFormat, ExportStatus } from './export-job.entity';
 
 export interface NewExportJob {
   userId: string;
@@ -10,6 +10,15 @@ export interface NewExportJob {
   format: ExportFormat;
   filters: object;
   columns: string[] | null;
+  idempotencyKey?: string;
+  requestHash?: string;
+}
+
+export interface JobListFilter {
+  status?: ExportStatus;
+  userId?: string;
+  exportType?: string;
+  limit?: number;
 }
 
 export interface CompletedFile {
@@ -45,8 +54,85 @@ export class ExportJobsRepository {
         processed_records: 0,
         attempts: 0,
         created_at: new Date(),
+        idempotency_key: job.idempotencyKey ?? null,
+        request_hash: job.requestHash ?? null,
       }),
     );
+  }
+
+  findByIdempotencyKey(userId: string, key: string): Promise<ExportJob | null> {
+    return this.repo.findOneBy({ user_id: userId, idempotency_key: key });
+  }
+
+  /** Frees a key whose 24-hour window has passed, so it can name a new request. */
+  async forgetIdempotencyKey(userId: string, key: string, createdBefore: Date): Promise<void> {
+    await this.repo.update({ user_id: userId, idempotency_key: key, created_at: LessThan(createdBefore) }, { idempotency_key: null });
+  }
+
+  countActiveForUser(userId: string): Promise<number> {
+    return this.repo.countBy({ user_id: userId, status: In([...ACTIVE_STATUSES]) });
+  }
+
+  list(filter: JobListFilter): Promise<ExportJob[]> {
+    return this.repo.find({
+      where: { status: filter.status, user_id: filter.userId, export_type: filter.exportType },
+      order: { id: 'DESC' },
+      take: filter.limit ?? 50,
+    });
+  }
+
+  /** Stops a job that has not finished. False when it already had. */
+  async cancel(id: number): Promise<boolean> {
+    const result = await this.repo.update(
+      { id, status: In([...ACTIVE_STATUSES]) },
+      { status: 'CANCELLED', completed_at: new Date(), claim_token: null, error: 'Cancelled on request' },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Puts a FAILED or CANCELLED job back in line (operators' retry). */
+  async reset(id: number): Promise<boolean> {
+    const result = await this.repo.update(
+      { id, status: In(['FAILED', 'CANCELLED']) },
+      { status: 'PENDING', error: null, progress: 0, processed_records: 0, attempts: 0, completed_at: null, claim_token: null },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** PROCESSING jobs whose attempt has been silent since `before`. */
+  async findSilent(before: Date): Promise<ExportJob[]> {
+    return this.repo.find({ where: { status: 'PROCESSING', heartbeat_at: LessThan(before) } });
+  }
+
+  async findPendingSince(before: Date): Promise<ExportJob[]> {
+    return this.repo.find({ where: { status: 'PENDING', created_at: LessThan(before) } });
+  }
+
+  /** Fails a job unless something touched it after `before` (a late heartbeat wins). */
+  async failIfSilent(id: number, before: Date, error: string): Promise<boolean> {
+    const result = await this.repo.update(
+      { id, status: 'PROCESSING', heartbeat_at: LessThan(before) },
+      { status: 'FAILED', error, completed_at: new Date(), claim_token: null },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  async failPending(id: number, error: string): Promise<boolean> {
+    const result = await this.repo.update({ id, status: 'PENDING' }, { status: 'FAILED', error, completed_at: new Date() });
+    return (result.affected ?? 0) === 1;
+  }
+
+  findExpired(now: Date, limit = 500): Promise<ExportJob[]> {
+    return this.repo.find({ where: { status: 'COMPLETED', expires_at: LessThan(now) }, take: limit, order: { id: 'ASC' } });
+  }
+
+  findCompletedBefore(cutoff: Date, limit = 10_000): Promise<ExportJob[]> {
+    return this.repo.find({ where: { status: 'COMPLETED', completed_at: LessThan(cutoff) }, take: limit, order: { id: 'ASC' } });
+  }
+
+  async markExpired(id: number): Promise<boolean> {
+    const result = await this.repo.update({ id, status: 'COMPLETED' }, { status: 'EXPIRED', claim_token: null });
+    return (result.affected ?? 0) === 1;
   }
 
   async delete(id: number): Promise<void> {
@@ -108,7 +194,7 @@ export class ExportJobsRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async complete(id: number, token: string, file: CompletedFile): Promise<boolean> {
+  async complete(id: number, token: string, file: CompletedFile, expiresAt: Date): Promise<boolean> {
     const now = new Date();
     const result = await this.repo.update(
       { id, claim_token: token, status: 'PROCESSING' },
@@ -121,6 +207,7 @@ export class ExportJobsRepository {
         file_size: String(file.fileSize),
         storage_key: file.storageKey,
         completed_at: now,
+        expires_at: expiresAt,
         heartbeat_at: now,
         claim_token: null,
         error: null,

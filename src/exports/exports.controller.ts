@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseIntPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseIntPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
+  ApiGoneResponse,
+  ApiHeader,
+  ApiTooManyRequestsResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -14,14 +17,17 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { EXPORT_REQUESTS_THROTTLER } from '../http/rate-limit.module';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreateExportDto } from './dto/create-export.dto';
 import { ExportAcceptedDto, ExportPageDto, ExportStatusDto } from './dto/export-status.dto';
 import { ExportTypeDto } from './dto/export-type.dto';
 import { PageQueryDto } from './dto/page-query.dto';
-import { ExportsService } from './exports.service';
+import { ExportEventDto } from './dto/export-event.dto';
+import { ExportsService, TooManyActiveExportsException } from './exports.service';
 import { ExportQueryRegistry } from './query/export-query.registry';
 
 /** `filename` for old clients (ASCII only), `filename*` (RFC 5987) for the exact UTF-8 name. */
@@ -32,6 +38,7 @@ function contentDisposition(fileName: string): string {
 
 @ApiTags('exports')
 @ApiBearerAuth()
+@SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: true })
 @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired bearer token' })
 @Controller('exports')
 export class ExportsController {
@@ -42,20 +49,41 @@ export class ExportsController {
 
   @Post('request')
   @HttpCode(HttpStatus.ACCEPTED)
+  @SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: false })
   @ApiOperation({ summary: 'Request an export; it runs in the background' })
   @ApiBody({ type: CreateExportDto })
   @ApiAcceptedResponse({ type: ExportAcceptedDto })
   @ApiBadRequestResponse({ description: 'Invalid type, format, filter or column; every offending field is named in `message`' })
   @ApiUnprocessableEntityResponse({ description: 'A PDF export matching more than 10,000 records' })
   @ApiServiceUnavailableResponse({ description: 'The queue is unreachable; nothing was created' })
-  async request(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<ExportAcceptedDto> {
-    const job = await this.exports.request(user, body);
-    return {
-      export_id: job.id,
-      status: job.status,
-      message: 'Export job created successfully. Poll status_url for progress; download from file_url once COMPLETED.',
-      status_url: `/api/exports/${job.id}/status`,
-    };
+  @ApiTooManyRequestsResponse({ description: 'Too many exports pending or running for this user (see Retry-After), or too many requests' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key and body within 24 h return the first export (200); the same key with another body is 422',
+  })
+  @ApiOkResponse({ type: ExportAcceptedDto, description: 'Replay of an earlier request with the same Idempotency-Key' })
+  async request(
+    @CurrentUser() user: AuthUser,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ExportAcceptedDto> {
+    try {
+      const { job, created } = await this.exports.request(user, body, idempotencyKey);
+      if (!created) res.status(HttpStatus.OK);
+      return {
+        export_id: job.id,
+        status: job.status,
+        message: created
+          ? 'Export job created successfully. Poll status_url for progress; download from file_url once COMPLETED.'
+          : 'This Idempotency-Key was used before: here is the export it created.',
+        status_url: `/api/exports/${job.id}/status`,
+      };
+    } catch (error) {
+      if (error instanceof TooManyActiveExportsException) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
   }
 
   @Get('types')
@@ -80,12 +108,31 @@ export class ExportsController {
     return this.exports.status(user, id);
   }
 
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a PENDING or PROCESSING export (owner or admin)' })
+  @ApiOkResponse({ type: ExportStatusDto })
+  @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
+  @ApiConflictResponse({ description: 'Already finished' })
+  cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<ExportStatusDto> {
+    return this.exports.cancel(user, id);
+  }
+
+  @Get(':id/audit')
+  @ApiOperation({ summary: 'Audit trail of one export: created, started, completed, failed, cancelled, downloaded, expired' })
+  @ApiOkResponse({ type: [ExportEventDto] })
+  @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
+  async audit(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<ExportEventDto[]> {
+    return (await this.exports.events(user, id)).map((event) => ExportEventDto.from(event));
+  }
+
   @Get(':id/download')
   @ApiOperation({ summary: 'Download a finished export' })
   @ApiProduces('text/csv', 'application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf')
   @ApiOkResponse({ description: 'The file, as an attachment' })
   @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
   @ApiConflictResponse({ description: 'Not finished yet' })
+  @ApiGoneResponse({ description: 'Expired: the file was deleted by retention' })
   async download(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseIntPipe) id: number,

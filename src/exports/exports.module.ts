@@ -6,7 +6,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { redisOptions } from '../redis/redis-options';
 import type { AppRole } from '../app-role';
+import { ExportAuditService } from './audit/export-audit.service';
+import { ExportEvent } from './audit/export-event.entity';
 import { ExportJob } from './export-job.entity';
+import { ExportMaintenance } from './jobs/export-maintenance.service';
+import { RetentionService } from './retention/retention.service';
+import { ExportWorkerRecord } from './workers/export-worker.entity';
+import { WorkerRegistry } from './workers/worker-registry.service';
 import { ExportJobsRepository } from './export-jobs.repository';
 import { ExportRequestParser } from './export-request.parser';
 import { ExportsController } from './exports.controller';
@@ -43,7 +49,7 @@ export class ExportsModule {
       module: ExportsModule,
       imports: [
         DiscoveryModule,
-        TypeOrmModule.forFeature([ExportJob]),
+        TypeOrmModule.forFeature([ExportJob, ExportEvent, ExportWorkerRecord]),
         ...(config.redisUrl
           ? [
               BullModule.forRoot({
@@ -71,6 +77,10 @@ export class ExportsModule {
         ExportJobsRepository,
         ExportsService,
         ExportRunner,
+        ExportAuditService,
+        RetentionService,
+        WorkerRegistry,
+        ...(runsWorker ? [ExportMaintenance] : []),
         ...WRITERS,
         { provide: FORMAT_WRITERS, useFactory: (...writers: ExportFormatWriter[]) => writers, inject: WRITERS },
         ExportFormats,
@@ -78,7 +88,7 @@ export class ExportsModule {
         { provide: RowSourceFactory, useClass: config.database.kind === 'mysql' ? MysqlRowSourceFactory : SqliteRowSourceFactory },
         ...queueProviders,
       ],
-      exports: [ExportsService, ExportJobsRepository, ExportQueryRegistry],
+      exports: [ExportsService, ExportJobsRepository, ExportQueryRegistry, ExportQueue, RetentionService, WorkerRegistry, ExportAuditService],
     };
   }
 }

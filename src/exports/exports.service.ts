@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import {
+  BadRequestException,
   ConflictException,
   GoneException,
+  HttpException,
+  HttpStatus,
   Injectable,
   Logger,
   NotFoundException,
@@ -8,12 +12,16 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
+import { AppConfig } from '../config/app-config';
+import { ExportAuditService } from './audit/export-audit.service';
+import type { ExportEvent } from './audit/export-event.entity';
 import { ExportStatusDto } from './dto/export-status.dto';
 import type { ExportPageDto } from './dto/export-status.dto';
 import { MAX_PER_PAGE } from './dto/page-query.dto';
 import type { ExportJob } from './export-job.entity';
 import { ExportJobsRepository } from './export-jobs.repository';
 import { ExportRequestParser } from './export-request.parser';
+import type { ParsedExportRequest } from './export-request.parser';
 import { ExportQueue } from './jobs/export-queue';
 import { ExportQueryPlanner } from './query/export-query.planner';
 import { ExportStorage } from './storage/export-storage';
@@ -25,38 +33,80 @@ export interface ExportDownload extends StoredFile {
   contentType: string;
 }
 
+export interface RequestOutcome {
+  job: ExportJob;
+  /** False when an Idempotency-Key replay returned an export made earlier. */
+  created: boolean;
+}
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+const ACTIVE_LIMIT_RETRY_AFTER_S = 30;
+
+/** 429 with Retry-After: the caller has as many exports running as allowed. */
+export class TooManyActiveExportsException extends HttpException {
+  readonly retryAfterSeconds = ACTIVE_LIMIT_RETRY_AFTER_S;
+
+  constructor(active: number) {
+    super(
+      `You have ${active} exports pending or running, the most allowed at once. Wait for one to finish or cancel one, then try again.`,
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+function requestHash(request: ParsedExportRequest): string {
+  const canonical = JSON.stringify([request.provider.exportType, request.format, request.filters, request.columnKeys]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
 @Injectable()
 export class ExportsService {
   private readonly logger = new Logger(ExportsService.name);
 
   constructor(
+    private readonly config: AppConfig,
     private readonly parser: ExportRequestParser,
     private readonly planner: ExportQueryPlanner,
     private readonly formats: ExportFormats,
     private readonly jobs: ExportJobsRepository,
     private readonly queue: ExportQueue,
     private readonly storage: ExportStorage,
+    private readonly audit: ExportAuditService,
   ) {}
 
-  async request(user: AuthUser, body: unknown): Promise<ExportJob> {
+  async request(user: AuthUser, body: unknown, idempotencyKey?: string): Promise<RequestOutcome> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new BadRequestException(['Idempotency-Key must be 1-128 visible ASCII characters']);
+    }
     const request = this.parser.parse(body);
-    const { maxRecords } = this.formats.get(request.format);
-    if (maxRecords !== undefined) {
-      const total = await this.planner.count(this.planner.plan(request.provider, request.filters, request.columns));
-      if (total > maxRecords) {
-        throw new UnprocessableEntityException(
-          `${total} records match these filters; ${request.format} exports are limited to ${maxRecords}. Narrow the filters or choose csv, json or excel.`,
-        );
-      }
+    const hash = requestHash(request);
+    if (idempotencyKey) {
+      const replay = await this.replay(user, idempotencyKey, hash);
+      if (replay) return { job: replay, created: false };
     }
 
-    const job = await this.jobs.create({
-      userId: user.id,
-      exportType: request.provider.exportType,
-      format: request.format,
-      filters: request.filters,
-      columns: request.columnKeys,
-    });
+    const active = await this.jobs.countActiveForUser(user.id);
+    if (active >= this.config.maxActiveExports) throw new TooManyActiveExportsException(active);
+    await this.assertWithinFormatLimit(request);
+
+    let job: ExportJob;
+    try {
+      job = await this.jobs.create({
+        userId: user.id,
+        exportType: request.provider.exportType,
+        format: request.format,
+        filters: request.filters,
+        columns: request.columnKeys,
+        idempotencyKey,
+        requestHash: idempotencyKey ? hash : undefined,
+      });
+    } catch (error) {
+      // Two requests racing with one key: the loser answers with the winner's export.
+      const replay = idempotencyKey ? await this.replay(user, idempotencyKey, hash) : null;
+      if (replay) return { job: replay, created: false };
+      throw error;
+    }
     try {
       await this.queue.enqueue(job.id);
     } catch (error) {
@@ -64,7 +114,30 @@ export class ExportsService {
       this.logger.error(`Could not queue export ${job.id}: ${(error as Error).message}`);
       throw new ServiceUnavailableException('The export queue is unavailable right now, so no export was created. Try again in a minute.');
     }
-    return job;
+    await this.audit.record(job.id, 'created', user.id, `${job.export_type} ${job.format}`);
+    return { job, created: true };
+  }
+
+  /** The export an earlier request with this key made, if the window is open and the body matches. */
+  private async replay(user: AuthUser, key: string, hash: string): Promise<ExportJob | null> {
+    await this.jobs.forgetIdempotencyKey(user.id, key, new Date(Date.now() - IDEMPOTENCY_WINDOW_MS));
+    const earlier = await this.jobs.findByIdempotencyKey(user.id, key);
+    if (!earlier) return null;
+    if (earlier.request_hash !== hash) {
+      throw new UnprocessableEntityException('This Idempotency-Key was already used with a different request body; use a new key for a new request.');
+    }
+    return earlier;
+  }
+
+  private async assertWithinFormatLimit(request: ParsedExportRequest): Promise<void> {
+    const { maxRecords } = this.formats.get(request.format);
+    if (maxRecords === undefined) return;
+    const total = await this.planner.count(this.planner.plan(request.provider, request.filters, request.columns));
+    if (total > maxRecords) {
+      throw new UnprocessableEntityException(
+        `${total} records match these filters; ${request.format} exports are limited to ${maxRecords}. Narrow the filters or choose csv, json or excel.`,
+      );
+    }
   }
 
   /** The job if the caller may see it; otherwise 404 whether or not it exists. */
@@ -81,22 +154,33 @@ export class ExportsService {
   async list(user: AuthUser, page = 1, perPage = 10): Promise<ExportPageDto> {
     const size = Math.min(perPage, MAX_PER_PAGE);
     const [jobs, total] = await this.jobs.pageForUser(user.id, page, size);
-    return {
-      items: jobs.map((job) => ExportStatusDto.from(job)),
-      total_items: total,
-      page,
-      per_page: size,
-      total_pages: Math.ceil(total / size),
-    };
+    return { items: jobs.map((job) => ExportStatusDto.from(job)), total_items: total, page, per_page: size, total_pages: Math.ceil(total / size) };
   }
 
   async download(user: AuthUser, id: number): Promise<ExportDownload> {
     const job = await this.findVisible(user, id);
+    if (job.status === 'EXPIRED') throw new GoneException(`Export ${id} has expired and its file was deleted; request it again`);
     if (job.status !== 'COMPLETED' || !job.storage_key || !job.file_name) {
       throw new ConflictException(`Export ${id} is ${job.status}; the file can be downloaded once it is COMPLETED`);
     }
     const file = await this.storage.open(job.storage_key);
     if (!file) throw new GoneException(`The file of export ${id} is no longer available; request the export again`);
+    await this.audit.record(job.id, 'downloaded', user.id);
     return { ...file, fileName: job.file_name, contentType: this.formats.get(job.format).contentType };
+  }
+
+  /** Owner or admin: a PENDING job never runs; a PROCESSING one stops at its next progress beat. */
+  async cancel(user: AuthUser, id: number): Promise<ExportStatusDto> {
+    const job = await this.findVisible(user, id);
+    if (!(await this.jobs.cancel(job.id))) {
+      throw new ConflictException(`Export ${id} is already ${(await this.jobs.findById(id))?.status ?? job.status}; only PENDING or PROCESSING exports can be cancelled`);
+    }
+    await this.audit.record(job.id, 'cancelled', user.id);
+    return ExportStatusDto.from((await this.jobs.findById(id)) as ExportJob);
+  }
+
+  async events(user: AuthUser, id: number): Promise<ExportEvent[]> {
+    const job = await this.findVisible(user, id);
+    return this.audit.forExport(job.id);
   }
 }

@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import helmet from 'helmet';
+import type { AppConfig } from '../config/app-config';
 import type { NextFunction, Request, Response } from 'express';
 
 export const BODY_LIMIT = '256kb';
@@ -20,8 +22,15 @@ function bodyErrorHandler(error: { type?: string; status?: number }, _req: Reque
 }
 
 /** Everything the HTTP edge needs, shared by main.ts and the e2e tests. */
-export function configureHttp(app: INestApplication): void {
+export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
+  app.use(
+    helmet({
+      // Swagger UI needs inline styles and data: images; scripts stay 'self' only.
+      contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+    }),
+  );
+  if (config.corsOrigins) app.enableCors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'] });
   app.use(express.json({ limit: BODY_LIMIT }), bodyErrorHandler);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.enableShutdownHooks();

@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../../src/config/app-config';
 import { createMariaDb, createTempDir } from '../support/test-env';
 
 const TABLES = ['export_jobs', 'ezpass_transactions', 'pvb_violations', 'curb_trips', 'ledger_postings', 'ledger_balances'];
+const OPS_TABLES = ['export_events', 'export_workers'];
 
 async function columnsOf(database: DatabaseConfig, table: string): Promise<string[]> {
   const db = new DataSource(dataSourceOptions(database));
@@ -24,9 +25,10 @@ describe(runMigrations.name, () => {
     const dir = createTempDir();
     const database: DatabaseConfig = { kind: 'sqlite', path: `${dir.path}/nested/db.sqlite` };
     try {
-      expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000']);
+      expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000', 'Operations1764500000000']);
       expect(await runMigrations(database)).toEqual([]);
       for (const table of TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(12);
+      for (const table of OPS_TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(6);
       expect(await columnsOf(database, 'curb_trips')).toEqual(
         expect.arrayContaining(['start_time', 'total_amount', 'driver_id', 'medallion_no', 'vin']),
       );
@@ -40,9 +42,10 @@ describe(runMigrations.name, () => {
     await scratch.drop();
     const database: DatabaseConfig = { kind: 'mysql', url: scratch.url, database: scratch.name };
     try {
-      expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000']);
+      expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000', 'Operations1764500000000']);
       expect(await runMigrations(database)).toEqual([]);
       for (const table of TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(12);
+      for (const table of OPS_TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(6);
       expect(await columnsOf(database, 'pvb_violations')).toEqual(
         expect.arrayContaining(['summons_number', 'issue_date', 'amount_due', 'violation_code', 'county']),
       );

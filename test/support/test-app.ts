@@ -35,6 +35,10 @@ export async function createTestStack(options: StackOptions): Promise<TestStack>
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
+    // Limits get their own tests; elsewhere they would only throttle the suite.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    EXPORT_REQUESTS_PER_MINUTE: '100000',
+    MAX_ACTIVE_EXPORTS: '1000',
     EXPORT_DIR: `${dir.path}/exports`,
     DATABASE_URL: maria ? maria.url : `sqlite:${dir.path}/exports.sqlite`,
     ...(queue ? { REDIS_URL: REDIS_SERVER, QUEUE_PREFIX: queue.prefix } : {}),
@@ -68,7 +72,7 @@ export interface TestApp {
 export async function startTestApp(stack: TestStack, role: AppRole = 'all'): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(stack.config, role)] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-  configureHttp(app);
+  configureHttp(app, stack.config);
   await app.init();
   return { app, http: () => request(app.getHttpServer()), close: () => app.close() };
 }

@@ -2,6 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EXPORT_FORMATS, EXPORT_STATUSES } from '../export-job.entity';
 import type { ExportFormat, ExportJob, ExportStatus } from '../export-job.entity';
 
+/** Rate and time left, from the attempt's start and its last progress beat. */
+function throughput(job: ExportJob, now = Date.now()): { rows_per_second?: number; eta_seconds?: number } {
+  if (!job.started_at || job.processed_records === 0) return {};
+  const elapsed = (now - new Date(job.started_at).getTime()) / 1000;
+  if (elapsed <= 0) return {};
+  const rate = job.processed_records / elapsed;
+  const left = job.total_records === null ? undefined : Math.max(0, job.total_records - job.processed_records);
+  return { rows_per_second: Math.round(rate), ...(left === undefined ? {} : { eta_seconds: Math.ceil(left / rate) }) };
+}
+
 export class ExportStatusDto {
   @ApiProperty({ example: 123 }) export_id!: number;
   @ApiProperty({ example: 'EZPASS' }) export_type!: string;
@@ -19,6 +29,9 @@ export class ExportStatusDto {
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) started_at!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) completed_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When retention deletes the file' }) expires_at!: string | null;
+  @ApiPropertyOptional({ description: 'While PROCESSING: records written per second so far' }) rows_per_second?: number;
+  @ApiPropertyOptional({ description: 'While PROCESSING: estimated seconds left' }) eta_seconds?: number;
 
   static from(job: ExportJob): ExportStatusDto {
     const iso = (date: Date | null): string | null => (date ? new Date(date).toISOString() : null);
@@ -39,6 +52,8 @@ export class ExportStatusDto {
       created_at: iso(job.created_at) as string,
       started_at: iso(job.started_at),
       completed_at: iso(job.completed_at),
+      expires_at: iso(job.expires_at),
+      ...(job.status === 'PROCESSING' ? throughput(job) : {}),
     };
   }
 }

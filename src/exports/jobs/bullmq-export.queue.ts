@@ -12,6 +12,8 @@ export function bullJobId(exportId: number): string {
   return `export-${exportId}`;
 }
 
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
 @Injectable()
 export class BullmqExportQueue extends ExportQueue {
   constructor(@InjectQueue(EXPORT_QUEUE) private readonly queue: Queue<ExportJobData>) {
@@ -19,6 +21,14 @@ export class BullmqExportQueue extends ExportQueue {
   }
 
   async enqueue(exportId: number): Promise<void> {
+    const existing = await this.queue.getJob(bullJobId(exportId));
+    // A finished BullMQ job keeps its id until retention removes it; a re-run needs it gone first.
+    if (existing && !LIVE_STATES.has(await existing.getState())) await existing.remove();
     await this.queue.add('export', { exportId }, { jobId: bullJobId(exportId) });
+  }
+
+  async isQueued(exportId: number): Promise<boolean> {
+    const job = await this.queue.getJob(bullJobId(exportId));
+    return job !== undefined && LIVE_STATES.has(await job.getState());
   }
 }

@@ -1,6 +1,9 @@
 /** Hands export ids to workers. BullMQ on Redis in production; in-process in the embedded profile. */
 export abstract class ExportQueue {
+  /** Makes sure the export will be run: adds it, or re-adds it if an earlier run of it has ended. */
   abstract enqueue(exportId: number): Promise<void>;
+  /** Whether a run of the export is waiting, delayed or active, i.e. a worker will still see it. */
+  abstract isQueued(exportId: number): Promise<boolean>;
 }
 
 export const EXPORT_QUEUE = 'exports';

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { ExportAuditService } from '../audit/export-audit.service';
+import { WorkerRegistry } from '../workers/worker-registry.service';
 import { ClaimLostError, ExportBusyError, PermanentExportError, userFacingError } from '../export.errors';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
@@ -39,6 +41,8 @@ export class ExportRunner {
     private readonly rowSources: RowSourceFactory,
     private readonly formats: ExportFormats,
     private readonly storage: ExportStorage,
+    private readonly audit: ExportAuditService,
+    private readonly workers: WorkerRegistry,
   ) {}
 
   async run(exportId: number, options: RunOptions): Promise<RunOutcome> {
@@ -55,6 +59,7 @@ export class ExportRunner {
     }
 
     const started = Date.now();
+    await this.audit.record(exportId, 'started', null, `attempt ${job.attempts} on ${this.workerId}`);
     this.logger.log({
       msg: 'export started',
       exportId,
@@ -63,8 +68,10 @@ export class ExportRunner {
       format: job.format,
       attempt: job.attempts,
     });
+    this.workers.jobStarted();
     try {
       const { records, bytes } = await this.produce(job, token);
+      await this.audit.record(exportId, 'completed', null, `${records} records, ${bytes} bytes`);
       this.logger.log({
         msg: 'export completed',
         exportId,
@@ -100,7 +107,10 @@ export class ExportRunner {
         final,
         error: final ? message : `Attempt ${job.attempts} failed (${message}); retrying.`,
       });
+      await this.audit.record(exportId, final ? 'failed' : 'retrying', null, message);
       throw error;
+    } finally {
+      this.workers.jobEnded();
     }
   }
 
@@ -147,7 +157,8 @@ export class ExportRunner {
       const records = heartbeat.processedRecords;
       await heartbeat.stop();
       const fileName = exportFileName(provider, filters, job.id, format.extension);
-      if (!(await this.jobs.complete(job.id, token, { fileName, fileSize: bytes, storageKey, records }))) {
+      const expiresAt = new Date(Date.now() + this.config.exportRetentionMs);
+      if (!(await this.jobs.complete(job.id, token, { fileName, fileSize: bytes, storageKey, records }, expiresAt))) {
         await this.storage.remove(storageKey);
         throw new ClaimLostError(job.id);
       }

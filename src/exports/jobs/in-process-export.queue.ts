@@ -46,6 +46,10 @@ export class InProcessExportQueue extends ExportQueue implements OnApplicationBo
     this.pump();
   }
 
+  async isQueued(exportId: number): Promise<boolean> {
+    return this.queued.has(exportId);
+  }
+
   private pump(): void {
     while (!this.stopping && this.running.size < this.config.exportConcurrency && this.waiting.length > 0) {
       const exportId = this.waiting.shift() as number;
