@@ -20,6 +20,11 @@ export interface StatusBody {
   file_name: string | null;
   file_size: number | null;
   error?: string;
+  started_at: string | null;
+  completed_at: string | null;
+  expires_at: string | null;
+  rows_per_second?: number;
+  eta_seconds?: number;
 }
 
 export async function requestExport(http: Http, token: string, body: object): Promise<number> {
