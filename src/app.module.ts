@@ -4,17 +4,13 @@ import type { AppRole } from './app-role';
 import { AuthModule, globalAuthGuard } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { CurbModule } from './curb/curb.module';
 import { DatabaseModule } from './database/database.module';
+import { DOMAIN_MODULES } from './domains';
 import { ExportsModule } from './exports/exports.module';
-import { EzpassModule } from './ezpass/ezpass.module';
 import { HealthModule } from './health/health.module';
 import { RateLimitModule, rateLimitGuard } from './http/rate-limit.module';
-import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
-import { PvbModule } from './pvb/pvb.module';
 
-const DOMAINS = [EzpassModule, PvbModule, CurbModule, LedgerModule];
 
 @Module({})
 export class AppModule {
@@ -27,7 +23,7 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         AuthModule,
-        ...DOMAINS,
+        ...DOMAIN_MODULES,
         ExportsModule.forRoot(config, role),
         ...(servesHttp ? [HealthModule, RateLimitModule] : []),
       ],

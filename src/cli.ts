@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli/cli.module';
 import { ConfigError, loadConfig } from './config/app-config';
+import { runMigrations } from './database/migrate';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await CommandFactory.run(CliModule.forRoot(config), {
+  const withExports = process.argv[2] === 'exports';
+  if (withExports) await runMigrations(config.database);
+  await CommandFactory.run(CliModule.forRoot(config, withExports), {
     logger: ['error'],
     errorHandler: (error) => {
       // commander reports help/version as "errors" with exit code 0.

@@ -81,6 +81,16 @@ export class ExportJobsRepository {
     });
   }
 
+  async countByStatus(): Promise<Partial<Record<ExportStatus, number>>> {
+    const rows: { status: ExportStatus; n: number | string }[] = await this.repo
+      .createQueryBuilder('job')
+      .select('job.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('job.status')
+      .getRawMany();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+  }
+
   /** Stops a job that has not finished. False when it already had. */
   async cancel(id: number): Promise<boolean> {
     const result = await this.repo.update(

@@ -5,7 +5,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { redisOptions } from '../redis/redis-options';
-import type { AppRole } from '../app-role';
+import type { ProcessRole } from '../app-role';
+import { DeferredExportQueue } from './jobs/deferred-export.queue';
 import { ExportAuditService } from './audit/export-audit.service';
 import { ExportEvent } from './audit/export-event.entity';
 import { ExportJob } from './export-job.entity';
@@ -39,11 +40,13 @@ const WRITERS: Type<ExportFormatWriter>[] = [CsvWriter, JsonWriter];
 /** The export engine. The queue is BullMQ when REDIS_URL is set, in-process otherwise. */
 @Module({})
 export class ExportsModule {
-  static forRoot(config: AppConfig, role: AppRole): DynamicModule {
-    const runsWorker = role !== 'api';
+  static forRoot(config: AppConfig, role: ProcessRole): DynamicModule {
+    const runsWorker = role === 'all' || role === 'worker';
     const queueProviders: Provider[] = config.redisUrl
       ? [{ provide: ExportQueue, useClass: BullmqExportQueue }, ...(runsWorker ? [ExportWorker] : [])]
-      : [InProcessExportQueue, { provide: ExportQueue, useExisting: InProcessExportQueue }];
+      : role === 'cli'
+        ? [{ provide: ExportQueue, useClass: DeferredExportQueue }]
+        : [InProcessExportQueue, { provide: ExportQueue, useExisting: InProcessExportQueue }];
 
     return {
       module: ExportsModule,
@@ -69,7 +72,7 @@ export class ExportsModule {
             ]
           : []),
       ],
-      controllers: role === 'worker' ? [] : [ExportsController],
+      controllers: role === 'all' || role === 'api' ? [ExportsController] : [],
       providers: [
         ExportQueryRegistry,
         ExportQueryPlanner,

@@ -27,6 +27,10 @@ export class BullmqExportQueue extends ExportQueue {
     await this.queue.add('export', { exportId }, { jobId: bullJobId(exportId) });
   }
 
+  counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+  }
+
   async isQueued(exportId: number): Promise<boolean> {
     const job = await this.queue.getJob(bullJobId(exportId));
     return job !== undefined && LIVE_STATES.has(await job.getState());

@@ -74,7 +74,8 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async requeueLostPending(): Promise<void> {
-    for (const job of await this.jobs.findPendingSince(new Date(Date.now() - this.config.staleJobMs))) {
+    // Older than one sweep: a request still between its insert and its enqueue is left alone.
+    for (const job of await this.jobs.findPendingSince(new Date(Date.now() - this.intervalMs))) {
       if (await this.queue.isQueued(job.id)) continue;
       this.logger.warn(`Export ${job.id} was PENDING but not queued: queued again`);
       await this.queue.enqueue(job.id);

@@ -4,6 +4,8 @@ export abstract class ExportQueue {
   abstract enqueue(exportId: number): Promise<void>;
   /** Whether a run of the export is waiting, delayed or active, i.e. a worker will still see it. */
   abstract isQueued(exportId: number): Promise<boolean>;
+  /** Jobs per queue state, as far as this process can see them. */
+  abstract counts(): Promise<Record<string, number>>;
 }
 
 export const EXPORT_QUEUE = 'exports';

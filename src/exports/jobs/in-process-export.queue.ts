@@ -46,6 +46,10 @@ export class InProcessExportQueue extends ExportQueue implements OnApplicationBo
     this.pump();
   }
 
+  async counts(): Promise<Record<string, number>> {
+    return { waiting: this.waiting.length, active: this.running.size };
+  }
+
   async isQueued(exportId: number): Promise<boolean> {
     return this.queued.has(exportId);
   }
