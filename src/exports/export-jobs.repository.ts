@@ -91,6 +91,20 @@ export class ExportJobsRepository {
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
   }
 
+  async countByTypeFormatStatus(): Promise<{ type: string; format: string; status: string; count: number }[]> {
+    const rows: { type: string; format: string; status: string; n: number | string }[] = await this.repo
+      .createQueryBuilder('job')
+      .select('job.export_type', 'type')
+      .addSelect('job.format', 'format')
+      .addSelect('job.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('job.export_type')
+      .addGroupBy('job.format')
+      .addGroupBy('job.status')
+      .getRawMany();
+    return rows.map((row) => ({ type: row.type, format: row.format, status: row.status, count: Number(row.n) }));
+  }
+
   /** Stops a job that has not finished. False when it already had. */
   async cancel(id: number): Promise<boolean> {
     const result = await this.repo.update(

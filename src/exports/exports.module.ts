@@ -7,6 +7,8 @@ import type { AppConfig } from '../config/app-config';
 import { redisOptions } from '../redis/redis-options';
 import type { ProcessRole } from '../app-role';
 import { DeferredExportQueue } from './jobs/deferred-export.queue';
+import { ExportGauges, ExportMetrics } from '../metrics/export-metrics.service';
+import { MetricsController } from '../metrics/metrics.controller';
 import { ExportAuditService } from './audit/export-audit.service';
 import { ExportEvent } from './audit/export-event.entity';
 import { ExportJob } from './export-job.entity';
@@ -34,8 +36,10 @@ import { CsvWriter } from './writers/csv.writer';
 import { ExportFormats, FORMAT_WRITERS } from './writers/export-formats';
 import type { ExportFormatWriter } from './writers/export-writer';
 import { JsonWriter } from './writers/json.writer';
+import { PdfWriter } from './writers/pdf.writer';
+import { XlsxWriter } from './writers/xlsx.writer';
 
-const WRITERS: Type<ExportFormatWriter>[] = [CsvWriter, JsonWriter];
+const WRITERS: Type<ExportFormatWriter>[] = [CsvWriter, JsonWriter, XlsxWriter, PdfWriter];
 
 /** The export engine. The queue is BullMQ when REDIS_URL is set, in-process otherwise. */
 @Module({})
@@ -50,6 +54,8 @@ export class ExportsModule {
 
     return {
       module: ExportsModule,
+      // Health, metrics and the CLI use the engine's services without re-importing it.
+      global: true,
       imports: [
         DiscoveryModule,
         TypeOrmModule.forFeature([ExportJob, ExportEvent, ExportWorkerRecord]),
@@ -72,7 +78,7 @@ export class ExportsModule {
             ]
           : []),
       ],
-      controllers: role === 'all' || role === 'api' ? [ExportsController] : [],
+      controllers: role === 'all' || role === 'api' ? [ExportsController, MetricsController] : [],
       providers: [
         ExportQueryRegistry,
         ExportQueryPlanner,
@@ -81,6 +87,8 @@ export class ExportsModule {
         ExportsService,
         ExportRunner,
         ExportAuditService,
+        ExportMetrics,
+        ...(role === 'all' || role === 'api' ? [ExportGauges] : []),
         RetentionService,
         WorkerRegistry,
         ...(runsWorker ? [ExportMaintenance] : []),
@@ -91,7 +99,7 @@ export class ExportsModule {
         { provide: RowSourceFactory, useClass: config.database.kind === 'mysql' ? MysqlRowSourceFactory : SqliteRowSourceFactory },
         ...queueProviders,
       ],
-      exports: [ExportsService, ExportJobsRepository, ExportQueryRegistry, ExportQueue, RetentionService, WorkerRegistry, ExportAuditService],
+      exports: [ExportMetrics, ExportsService, ExportJobsRepository, ExportQueryRegistry, ExportQueue, RetentionService, WorkerRegistry, ExportAuditService],
     };
   }
 }

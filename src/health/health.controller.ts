@@ -6,6 +6,7 @@ import type { HealthCheckResult, HealthIndicatorFunction } from '@nestjs/terminu
 import { Public } from '../auth/public.decorator';
 import { AppConfig } from '../config/app-config';
 import { RedisHealthIndicator } from './redis.health';
+import { WorkersHealthIndicator } from './workers.health';
 
 @ApiTags('health')
 @SkipThrottle()
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly workers: WorkersHealthIndicator,
   ) {}
 
   @Get()
@@ -25,6 +27,7 @@ export class HealthController {
   check(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [() => this.database.pingCheck('database', { timeout: 3000 })];
     if (this.config.redisUrl) checks.push(() => this.redis.isHealthy('redis'));
+    checks.push(() => this.workers.check('workers'));
     return this.health.check(checks);
   }
 }

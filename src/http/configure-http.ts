@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../config/app-config';
+import { mountQueueDashboard } from '../ops/queue-dashboard';
 import type { NextFunction, Request, Response } from 'express';
 
 export const BODY_LIMIT = '256kb';
@@ -32,6 +33,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   );
   if (config.corsOrigins) app.enableCors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'] });
   app.use(express.json({ limit: BODY_LIMIT }), bodyErrorHandler);
+  mountQueueDashboard(app, config);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.enableShutdownHooks();
 

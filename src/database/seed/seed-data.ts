@@ -15,16 +15,47 @@ export const BOROUGH_ACTIVITY = new WeightedTable<Borough>([
 
 export const STREETS: Record<Borough, readonly string[]> = {
   MANHATTAN: [
-    'BROADWAY', 'W 42ND ST', 'E 57TH ST', 'LEXINGTON AVE', '8TH AVE', 'MADISON AVE', 'PARK AVE', 'W 34TH ST',
-    'CANAL ST', 'AMSTERDAM AVE', '1ST AVE', '2ND AVE', '7TH AVE', 'E HOUSTON ST', 'W 125TH ST', 'VARICK ST',
+    'BROADWAY',
+    'W 42ND ST',
+    'E 57TH ST',
+    'LEXINGTON AVE',
+    '8TH AVE',
+    'MADISON AVE',
+    'PARK AVE',
+    'W 34TH ST',
+    'CANAL ST',
+    'AMSTERDAM AVE',
+    '1ST AVE',
+    '2ND AVE',
+    '7TH AVE',
+    'E HOUSTON ST',
+    'W 125TH ST',
+    'VARICK ST',
   ],
   BROOKLYN: [
-    'FLATBUSH AVE', 'ATLANTIC AVE', 'OCEAN PKWY', 'KINGS HWY', 'BEDFORD AVE', 'FULTON ST', 'EASTERN PKWY',
-    '4TH AVE', 'CONEY ISLAND AVE', 'NOSTRAND AVE',
+    'FLATBUSH AVE',
+    'ATLANTIC AVE',
+    'OCEAN PKWY',
+    'KINGS HWY',
+    'BEDFORD AVE',
+    'FULTON ST',
+    'EASTERN PKWY',
+    '4TH AVE',
+    'CONEY ISLAND AVE',
+    'NOSTRAND AVE',
   ],
   QUEENS: [
-    'QUEENS BLVD', 'NORTHERN BLVD', 'ROOSEVELT AVE', 'JAMAICA AVE', 'MAIN ST', 'ASTORIA BLVD', 'HILLSIDE AVE',
-    'WOODHAVEN BLVD', 'JUNCTION BLVD', '94TH ST', 'VAN WYCK EXPWY SR',
+    'QUEENS BLVD',
+    'NORTHERN BLVD',
+    'ROOSEVELT AVE',
+    'JAMAICA AVE',
+    'MAIN ST',
+    'ASTORIA BLVD',
+    'HILLSIDE AVE',
+    'WOODHAVEN BLVD',
+    'JUNCTION BLVD',
+    '94TH ST',
+    'VAN WYCK EXPWY SR',
   ],
   BRONX: ['GRAND CONCOURSE', 'FORDHAM RD', 'E TREMONT AVE', 'WHITE PLAINS RD', 'JEROME AVE', 'BRUCKNER BLVD', 'E 149TH ST', 'WEBSTER AVE'],
   'STATEN ISLAND': ['HYLAN BLVD', 'RICHMOND AVE', 'VICTORY BLVD', 'FOREST AVE', 'BAY ST', 'RICHMOND RD'],
@@ -32,7 +63,9 @@ export const STREETS: Record<Borough, readonly string[]> = {
 
 /** Relative activity by hour of day (0..23): quiet before dawn, peaks at the commutes and evenings. */
 export const HOUR_OF_DAY = new WeightedTable<number>(
-  [3, 2, 1.5, 1, 1, 1.5, 3, 5, 6.5, 6.5, 6, 6, 6.5, 6.5, 6.5, 7, 7.5, 8, 8.5, 8.5, 8, 7, 6, 4.5].map((weight, hour) => [hour, weight] as const),
+  [3, 2, 1.5, 1, 1, 1.5, 3, 5, 6.5, 6.5, 6, 6, 6.5, 6.5, 6.5, 7, 7.5, 8, 8.5, 8.5, 8, 7, 6, 4.5].map(
+    (weight, hour) => [hour, weight] as const,
+  ),
 );
 
 // ---------------------------------------------------------------- EZPass
@@ -47,7 +80,12 @@ export interface TollPlaza {
   exits?: readonly string[];
 }
 
-const plaza = (name: string, agency: TollPlaza['agency'], rate: TollRate, exits?: readonly string[]): TollPlaza => ({ name, agency, rate, exits });
+const plaza = (name: string, agency: TollPlaza['agency'], rate: TollRate, exits?: readonly string[]): TollPlaza => ({
+  name,
+  agency,
+  rate,
+  exits,
+});
 const EWR_EXITS = ['NJ TURNPIKE 13A NEWARK AIRPORT', 'NJ TURNPIKE 14 NEWARK AIRPORT'];
 
 export const TOLL_PLAZAS = new WeightedTable<TollPlaza>([
@@ -234,12 +272,56 @@ export interface FleetDriver {
 }
 
 const FIRST_NAMES = [
-  'Mohammed', 'José', 'Ahmed', 'Wei', 'Rajesh', 'Kwame', 'Luis', 'Ivan', 'Singh', 'Abdul', 'Carlos', 'Sergei', 'Jean',
-  'Mamadou', 'Hector', 'David', 'Michael', 'Gurpreet', 'Yusuf', 'Andre', 'Marie', 'Fatima', 'Anna', 'Grace',
+  'Mohammed',
+  'José',
+  'Ahmed',
+  'Wei',
+  'Rajesh',
+  'Kwame',
+  'Luis',
+  'Ivan',
+  'Singh',
+  'Abdul',
+  'Carlos',
+  'Sergei',
+  'Jean',
+  'Mamadou',
+  'Hector',
+  'David',
+  'Michael',
+  'Gurpreet',
+  'Yusuf',
+  'Andre',
+  'Marie',
+  'Fatima',
+  'Anna',
+  'Grace',
 ];
 const LAST_NAMES = [
-  'Rahman', 'Hossain', 'Rodriguez', 'Chen', 'Patel', 'Mensah', 'Diallo', 'Gonzalez', 'Khan', 'Ivanov', 'Pierre', 'Lopez',
-  'Ali', 'Singh', 'Kim', 'Smith', 'Johnson', 'Cohen', 'Haddad', 'Nowak', 'Traoré', 'Peña', 'Müller', 'Ng',
+  'Rahman',
+  'Hossain',
+  'Rodriguez',
+  'Chen',
+  'Patel',
+  'Mensah',
+  'Diallo',
+  'Gonzalez',
+  'Khan',
+  'Ivanov',
+  'Pierre',
+  'Lopez',
+  'Ali',
+  'Singh',
+  'Kim',
+  'Smith',
+  'Johnson',
+  'Cohen',
+  'Haddad',
+  'Nowak',
+  'Traoré',
+  'Peña',
+  'Müller',
+  'Ng',
 ];
 /** Placed at fixed fleet positions so even the smallest fleet exercises UTF-8 in every export format. */
 const NON_ASCII_NAMES: Record<number, string> = {

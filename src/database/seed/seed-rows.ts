@@ -79,8 +79,22 @@ function streamFor(plan: RowPlan, table: SourceTable): SeededRandom {
 // ---------------------------------------------------------------- EZPass
 
 const EZPASS_COLUMNS = [
-  'transaction_id', 'transaction_date', 'posting_date', 'plate_number', 'plate_state', 'tag_number', 'agency', 'entry_plaza',
-  'exit_plaza', 'vehicle_class', 'amount', 'status', 'driver_id', 'medallion_no', 'vin', 'created_at',
+  'transaction_id',
+  'transaction_date',
+  'posting_date',
+  'plate_number',
+  'plate_state',
+  'tag_number',
+  'agency',
+  'entry_plaza',
+  'exit_plaza',
+  'vehicle_class',
+  'amount',
+  'status',
+  'driver_id',
+  'medallion_no',
+  'vin',
+  'created_at',
 ] as const;
 
 export function ezpassRows(plan: RowPlan): RowSource {
@@ -125,8 +139,22 @@ export function ezpassRows(plan: RowPlan): RowSource {
 // ---------------------------------------------------------------- PVB
 
 const PVB_COLUMNS = [
-  'summons_number', 'plate_number', 'plate_state', 'violation_code', 'violation_description', 'issue_date', 'posting_date',
-  'county', 'street_name', 'fine_amount', 'penalty_amount', 'amount_due', 'status', 'driver_id', 'medallion_no', 'vin',
+  'summons_number',
+  'plate_number',
+  'plate_state',
+  'violation_code',
+  'violation_description',
+  'issue_date',
+  'posting_date',
+  'county',
+  'street_name',
+  'fine_amount',
+  'penalty_amount',
+  'amount_due',
+  'status',
+  'driver_id',
+  'medallion_no',
+  'vin',
   'created_at',
 ] as const;
 
@@ -183,8 +211,22 @@ export function pvbRows(plan: RowPlan): RowSource {
 // ---------------------------------------------------------------- CURB
 
 const CURB_COLUMNS = [
-  'trip_id', 'start_time', 'end_time', 'pickup_borough', 'dropoff_borough', 'distance_miles', 'fare_amount', 'tip_amount',
-  'tolls_amount', 'total_amount', 'payment_type', 'status', 'driver_id', 'medallion_no', 'vin', 'created_at',
+  'trip_id',
+  'start_time',
+  'end_time',
+  'pickup_borough',
+  'dropoff_borough',
+  'distance_miles',
+  'fare_amount',
+  'tip_amount',
+  'tolls_amount',
+  'total_amount',
+  'payment_type',
+  'status',
+  'driver_id',
+  'medallion_no',
+  'vin',
+  'created_at',
 ] as const;
 
 const MTA_CROSSING_CENTS = 694;

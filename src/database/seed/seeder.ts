@@ -2,7 +2,6 @@
  * Fills the source tables with realistic, reproducible rows and rebuilds the ledger from them.
  * Same seed on an empty database gives byte-identical tables; later runs append after the existing ids.
  */
-import { performance } from 'node:perf_hooks';
 import type { DatabaseConfig } from '../../config/app-config';
 import { fleetDriverName, fleetSize } from './seed-data';
 import { Fleet, curbRows, ezpassRows, pvbRows } from './seed-rows';
@@ -22,12 +21,8 @@ export interface SeedOptions {
   onProgress?: (table: SeedTable, done: number, total: number) => void;
 }
 
-export interface SeedSummary {
-  seed: number;
-  /** Rows inserted per table. The ledger tables are rebuilt, so theirs cover all source rows, not only this run's. */
-  rows: Record<SeedTable, number>;
-  durationMs: { sources: number; ledger: number; total: number };
-}
+/** Rows inserted per table. The ledger tables are rebuilt, so theirs cover all source rows, not only this run's. */
+export type SeedSummary = Record<SeedTable, number>;
 
 export const DEFAULT_SEED = 1;
 
@@ -40,27 +35,20 @@ const SOURCES: Record<SeedType, { table: SourceTable; generate: (plan: RowPlan) 
 export async function seedDatabase(database: DatabaseConfig, options: SeedOptions): Promise<SeedSummary> {
   const { rows, type, seed, onProgress } = validated(options);
   const report = onProgress ?? (() => undefined);
-  const counts: Record<SeedTable, number> = { ezpass_transactions: 0, pvb_violations: 0, curb_trips: 0, ledger_postings: 0, ledger_balances: 0 };
-  const started = performance.now();
+  const summary: SeedSummary = { ezpass_transactions: 0, pvb_violations: 0, curb_trips: 0, ledger_postings: 0, ledger_balances: 0 };
   const target = await openSeedTarget(database);
   try {
     const fleet = new Fleet(fleetSize(rows));
     for (const key of type ? [type] : (Object.keys(SOURCES) as SeedType[])) {
       const { table, generate } = SOURCES[key];
       const plan: RowPlan = { seed, offset: await maxId(target, table), count: rows, fleet };
-      await target.insertRows(generate(plan), rows, (done) => report(table, done, rows));
-      counts[table] = rows;
+      await target.fillTable(table, 'append', (into) => target.insertRows(generate(plan), into, rows, (done) => report(table, done, rows)));
+      summary[table] = rows;
     }
-    const sourcesDone = performance.now();
-    counts.ledger_postings = await rebuildPostings(target, report);
-    counts.ledger_balances = await rebuildBalances(target);
-    report('ledger_balances', counts.ledger_balances, counts.ledger_balances);
-    const finished = performance.now();
-    return {
-      seed,
-      rows: counts,
-      durationMs: { sources: Math.round(sourcesDone - started), ledger: Math.round(finished - sourcesDone), total: Math.round(finished - started) },
-    };
+    summary.ledger_postings = await rebuildPostings(target, report);
+    summary.ledger_balances = await rebuildBalances(target);
+    report('ledger_balances', summary.ledger_balances, summary.ledger_balances);
+    return summary;
   } finally {
     await target.close();
   }
@@ -70,7 +58,8 @@ function validated(options: SeedOptions): SeedOptions & { seed: number } {
   const { rows, type, seed = DEFAULT_SEED, onProgress } = options;
   if (!Number.isSafeInteger(rows) || rows < 0) throw new RangeError(`rows must be a non-negative integer, got ${rows}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (type !== undefined && !(type in SOURCES)) throw new RangeError(`type must be one of ${Object.keys(SOURCES).join(', ')}, got ${String(type)}`);
+  if (type !== undefined && !(type in SOURCES))
+    throw new RangeError(`type must be one of ${Object.keys(SOURCES).join(', ')}, got ${String(type)}`);
   return { rows, type, seed, onProgress };
 }
 
@@ -150,12 +139,12 @@ function postingIdSql(dialect: Dialect, counter: string): string {
   return dialect === 'mysql' ? `CONCAT('LP', LPAD(${counter}, 10, '0'))` : `printf('LP%010d', ${counter})`;
 }
 
-function postingInsertSql(dialect: Dialect, source: LedgerSource, base: number, afterId: number, uptoId: number): string {
+function postingInsertSql(dialect: Dialect, into: string, source: LedgerSource, base: number, afterId: number, uptoId: number): string {
   const voided = source.voidedStatuses.map((status) => `'${status}'`).join(', ');
-  const counter = `${sqlInt(base)} + ROW_NUMBER() OVER (ORDER BY id)`;
-  // Explicit ids: InnoDB reserves auto-increment values for INSERT ... SELECT in growing blocks, leaving gaps between
-  // statements. Postings are booked when the source row reached the back office (its created_at).
-  return `INSERT INTO ledger_postings
+  const counter = `${sqlInt(base)} + id`;
+  // Posting number = source id shifted past the earlier sources' ids: deterministic and ordered without a ROW_NUMBER()
+  // pass (rows without a driver leave gaps). Postings are booked when the source row reached the back office.
+  return `INSERT INTO ${into}
       (id, posting_id, posting_date, category, entry_type, amount, status, reference_type, reference_id, description,
        driver_id, medallion_no, vin, created_at)
     SELECT ${counter}, ${postingIdSql(dialect, counter)}, created_at, '${source.category}', '${source.entryType}', ${source.amountColumn},
@@ -166,42 +155,35 @@ function postingInsertSql(dialect: Dialect, source: LedgerSource, base: number, 
     ORDER BY id`;
 }
 
-/** Empties a derived table and restarts its ids, so a rebuild gives the same ids as a first run. */
-async function resetTable(target: SeedTarget, table: 'ledger_postings' | 'ledger_balances'): Promise<void> {
-  if (target.dialect === 'mysql') {
-    await target.run(`TRUNCATE TABLE ${table}`);
-    return;
-  }
-  await target.run(`DELETE FROM ${table}`);
-  const [sequence] = await target.all(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'`);
-  if (sequence) await target.run('DELETE FROM sqlite_sequence WHERE name = ?', [table]);
-}
-
 async function countAssigned(target: SeedTarget): Promise<number> {
   let total = 0;
-  for (const source of LEDGER_SOURCES) total += await scalar(target, `SELECT COUNT(*) AS n FROM ${source.table} WHERE driver_id IS NOT NULL`);
+  for (const source of LEDGER_SOURCES)
+    total += await scalar(target, `SELECT COUNT(*) AS n FROM ${source.table} WHERE driver_id IS NOT NULL`);
   return total;
 }
 
 /** Derives one posting per source row that has a driver: EZPass and PVB debit the driver, CURB trips credit them. */
 async function rebuildPostings(target: SeedTarget, report: NonNullable<SeedOptions['onProgress']>): Promise<number> {
-  await resetTable(target, 'ledger_postings');
   const total = await countAssigned(target);
   let posted = 0;
-  for (const source of LEDGER_SOURCES) {
-    const lastId = await maxId(target, source.table);
-    for (let afterId = 0; afterId < lastId; afterId += LEDGER_CHUNK_IDS) {
-      posted += await target.run(postingInsertSql(target.dialect, source, posted, afterId, afterId + LEDGER_CHUNK_IDS));
-      report('ledger_postings', posted, total);
+  let base = 0;
+  await target.fillTable('ledger_postings', 'replace', async (into) => {
+    for (const source of LEDGER_SOURCES) {
+      const lastId = await maxId(target, source.table);
+      for (let afterId = 0; afterId < lastId; afterId += LEDGER_CHUNK_IDS) {
+        posted += await target.run(postingInsertSql(target.dialect, into, source, base, afterId, afterId + LEDGER_CHUNK_IDS));
+        report('ledger_postings', posted, total);
+      }
+      base += lastId;
     }
-  }
+  });
   return posted;
 }
 
-function balanceInsertSql(dialect: Dialect): string {
+function balanceInsertSql(dialect: Dialect, into: string): string {
   // SQLite keeps DECIMAL as REAL, so its sums are rounded back to cents
   const money = (expression: string) => (dialect === 'mysql' ? expression : `ROUND(${expression}, 2)`);
-  return `INSERT INTO ledger_balances
+  return `INSERT INTO ${into}
       (driver_id, driver_name, medallion_no, vin, category, total_debits, total_credits, balance, posting_count,
        first_posting_date, last_posting_date, updated_at)
     SELECT driver_id, NULL, medallion_no, vin, category,
@@ -216,15 +198,42 @@ function balanceInsertSql(dialect: Dialect): string {
 
 /** One balance row per (driver, medallion, vin, category), named from the deterministic fleet. */
 async function rebuildBalances(target: SeedTarget): Promise<number> {
-  await resetTable(target, 'ledger_balances');
-  const inserted = await target.run(balanceInsertSql(target.dialect));
-  const drivers = await target.all('SELECT DISTINCT driver_id FROM ledger_balances WHERE driver_id IS NOT NULL ORDER BY driver_id');
-  await target.transaction(async () => {
-    for (const { driver_id: driverId } of drivers) {
-      if (typeof driverId !== 'string') continue;
-      const name = fleetDriverName(driverId);
-      if (name !== undefined) await target.run('UPDATE ledger_balances SET driver_name = ? WHERE driver_id = ?', [name, driverId]);
-    }
+  let inserted = 0;
+  await target.fillTable('ledger_balances', 'replace', async (into) => {
+    inserted = await target.run(balanceInsertSql(target.dialect, into));
+    await nameDrivers(target, into);
   });
   return inserted;
+}
+
+const NAMES_PER_INSERT = 500;
+
+/** Fills driver_name through a temporary lookup, since names live in the generator and not in any table. */
+async function nameDrivers(target: SeedTarget, table: string): Promise<void> {
+  const rows = await target.all(`SELECT DISTINCT driver_id FROM ${table} WHERE driver_id IS NOT NULL ORDER BY driver_id`);
+  const names: [string, string][] = [];
+  for (const { driver_id: driverId } of rows) {
+    if (typeof driverId !== 'string') continue;
+    const name = fleetDriverName(driverId);
+    if (name !== undefined) names.push([driverId, name]);
+  }
+  if (names.length === 0) return;
+  // copying the real columns keeps their character set and collation, so the lookup compares cleanly
+  await target.run('CREATE TEMPORARY TABLE seed_driver_names AS SELECT driver_id, driver_name FROM ledger_balances WHERE 1 = 0');
+  try {
+    await target.run('CREATE INDEX seed_driver_names_driver_id ON seed_driver_names (driver_id)');
+    for (let i = 0; i < names.length; i += NAMES_PER_INSERT) {
+      const chunk = names.slice(i, i + NAMES_PER_INSERT);
+      await target.run(
+        `INSERT INTO seed_driver_names (driver_id, driver_name) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    await target.run(
+      `UPDATE ${table} SET driver_name = (SELECT n.driver_name FROM seed_driver_names n WHERE n.driver_id = ${table}.driver_id)
+       WHERE driver_id IS NOT NULL`,
+    );
+  } finally {
+    await target.run(target.dialect === 'mysql' ? 'DROP TEMPORARY TABLE seed_driver_names' : 'DROP TABLE temp.seed_driver_names');
+  }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ExportAuditService } from '../audit/export-audit.service';
 import { ExportJobsRepository } from '../export-jobs.repository';
@@ -17,7 +17,7 @@ export const ORPHANED_EXPORT_ERROR =
  * step is a conditional update, so many workers can sweep at once.
  */
 @Injectable()
-export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExportMaintenance.name);
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -45,7 +45,8 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before, not on, shutdown: a sweep in flight and leaving the registry need the database. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.sweeping;
     await this.registry.leave(this.runner.workerId);

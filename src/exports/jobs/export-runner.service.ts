@@ -4,6 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ExportAuditService } from '../audit/export-audit.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
+import { ExportMetrics } from '../../metrics/export-metrics.service';
 import { ClaimLostError, ExportBusyError, PermanentExportError, userFacingError } from '../export.errors';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
@@ -43,6 +44,7 @@ export class ExportRunner {
     private readonly storage: ExportStorage,
     private readonly audit: ExportAuditService,
     private readonly workers: WorkerRegistry,
+    private readonly metrics: ExportMetrics,
   ) {}
 
   async run(exportId: number, options: RunOptions): Promise<RunOutcome> {
@@ -72,6 +74,7 @@ export class ExportRunner {
     try {
       const { records, bytes } = await this.produce(job, token);
       await this.audit.record(exportId, 'completed', null, `${records} records, ${bytes} bytes`);
+      this.metrics.observe(job.export_type, job.format, 'completed', (Date.now() - started) / 1000, records);
       this.logger.log({
         msg: 'export completed',
         exportId,
@@ -108,6 +111,7 @@ export class ExportRunner {
         error: final ? message : `Attempt ${job.attempts} failed (${message}); retrying.`,
       });
       await this.audit.record(exportId, final ? 'failed' : 'retrying', null, message);
+      this.metrics.observe(job.export_type, job.format, final ? 'failed' : 'retrying', (Date.now() - started) / 1000);
       throw error;
     } finally {
       this.workers.jobEnded();

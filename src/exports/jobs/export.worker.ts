@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
@@ -15,7 +15,7 @@ import { ExportRunner } from './export-runner.service';
  * It only unpacks the job and calls the runner.
  */
 @Injectable()
-export class ExportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExportWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExportWorker.name);
   private worker?: Worker<ExportJobData>;
 
@@ -40,7 +40,8 @@ export class ExportWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.log(`Export worker ${this.runner.workerId} listening (concurrency ${this.config.exportConcurrency})`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before, not on, shutdown: running exports still need the database, which closes on shutdown. */
+  async beforeApplicationShutdown(): Promise<void> {
     // Waits for running exports to finish; a job cut short is picked up again via its stalled lock.
     await this.worker?.close();
   }

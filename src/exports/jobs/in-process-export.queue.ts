@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { PermanentExportError } from '../export.errors';
 import { ExportJobsRepository } from '../export-jobs.repository';
@@ -13,7 +13,7 @@ import { ExportRunner } from './export-runner.service';
  * truth, so unfinished jobs are picked up again when the process starts.
  */
 @Injectable()
-export class InProcessExportQueue extends ExportQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InProcessExportQueue extends ExportQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InProcessExportQueue.name);
   private readonly waiting: number[] = [];
   private readonly queued = new Set<number>();
@@ -34,7 +34,8 @@ export class InProcessExportQueue extends ExportQueue implements OnApplicationBo
     for (const id of ids) await this.enqueue(id);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before, not on, shutdown: running exports still need the database, which closes on shutdown. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await Promise.allSettled([...this.running]);
   }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { createConnection } from 'mysql2';
 import type { Connection } from 'mysql2';
@@ -21,11 +22,20 @@ function run(connection: Connection, sql: string, params: unknown[] = []): Promi
  */
 class MysqlRowSource implements RowSource {
   private finished = false;
+  private failure?: Error;
+  private rows?: Readable;
 
   constructor(
     private readonly connection: Connection,
     private readonly plan: ExportQueryPlan,
-  ) {}
+  ) {
+    // mysql2 reports a lost connection (KILL, server restart, network) on the connection, not on a
+    // streamed query: unheard it crashes the process, and the row stream would wait forever.
+    connection.on('error', (error: Error) => {
+      this.failure ??= error;
+      this.rows?.destroy(error);
+    });
+  }
 
   async count(): Promise<number> {
     const rows = (await run(this.connection, this.plan.count.sql, this.plan.count.params)) as unknown[][];
@@ -36,6 +46,8 @@ class MysqlRowSource implements RowSource {
     const stream = this.connection
       .query({ sql: this.plan.select.sql, values: this.plan.select.params, rowsAsArray: true })
       .stream({ highWaterMark: ROW_BATCH_SIZE * 2 });
+    this.rows = stream;
+    if (this.failure) stream.destroy(this.failure);
     let batch: ExportRow[] = [];
     for await (const row of stream) {
       batch.push(row as ExportRow);
@@ -68,6 +80,7 @@ export class MysqlRowSourceFactory extends RowSourceFactory {
   async open(plan: ExportQueryPlan): Promise<RowSource> {
     if (this.config.database.kind !== 'mysql') throw new Error('MysqlRowSourceFactory needs a MySQL database');
     const connection = createConnection({ uri: this.config.database.url, ...MYSQL_SESSION, dateStrings: true });
+    const source = new MysqlRowSource(connection, plan);
     try {
       // A slow writer (Excel, PDF) may pause the stream for long; the server must not cut it off.
       await run(connection, 'SET SESSION net_write_timeout = 3600');
@@ -77,6 +90,6 @@ export class MysqlRowSourceFactory extends RowSourceFactory {
       connection.destroy();
       throw error;
     }
-    return new MysqlRowSource(connection, plan);
+    return source;
   }
 }

@@ -5,7 +5,7 @@ export interface PendingFile {
   readonly stream: Writable;
   /** Flushes, makes the file durable and visible under its key; returns its size in bytes. */
   commit(): Promise<number>;
-  /** Removes whatever was written; safe to call more than once or after a failed commit. */
+  /** Removes whatever was written, committed or not (the attempt may fail after commit); safe to call more than once. */
   discard(): Promise<void>;
 }
 

@@ -45,9 +45,12 @@ export class LocalExportStorage extends ExportStorage {
       stream.once('error', reject);
     });
     await opened;
+    let renamed = false;
     const discard = async (): Promise<void> => {
       stream.destroy();
       await rm(partialPath, { force: true });
+      // The attempt can still fail after commit (recording it in the database): no file without a job.
+      if (renamed) await rm(finalPath, { force: true });
     };
     return {
       stream,
@@ -56,6 +59,7 @@ export class LocalExportStorage extends ExportStorage {
         if (!stream.writableFinished) await finished(stream);
         await fsyncPath(partialPath);
         await rename(partialPath, finalPath);
+        renamed = true;
         await fsyncPath(this.dir);
         return (await stat(finalPath)).size;
       },

@@ -1,6 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { stream as excelStream } from 'exceljs';
 import type { CellValue, Style, Worksheet } from 'exceljs';
@@ -27,25 +28,42 @@ const NUM_FMT: Record<ColumnType, string | undefined> = {
   datetime: 'yyyy-mm-dd hh:mm:ss',
 };
 
-const HEADER_STYLE: Partial<Style> = { font: { bold: true } };
+// A cell's font replaces the default font rather than adding to it, so it names the face and size too.
+const HEADER_STYLE: Partial<Style> = { font: { name: 'Calibri', family: 2, size: 11, bold: true } };
 
 type ToCell = (value: unknown) => CellValue;
 
-/** 'YYYY-MM-DD[ HH:MM:SS]' read as UTC, because exceljs turns a Date into a serial through its UTC time. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS' as UTC milliseconds; NaN if it is neither. */
+function utcMillis(text: string): number {
+  const time = text.length === 19;
+  if (!time && text.length !== 10) return Number.NaN;
+  return Date.UTC(
+    digits(text, 0, 4),
+    digits(text, 5, 7) - 1,
+    digits(text, 8, 10),
+    time ? digits(text, 11, 13) : 0,
+    time ? digits(text, 14, 16) : 0,
+    time ? digits(text, 17, 19) : 0,
+  );
+}
+
+/** Read as UTC, because exceljs turns a Date into a serial through its UTC time (no zone shift). */
 function utcDate(value: unknown): CellValue {
   if (value instanceof Date) return value;
   const text = String(value);
-  const date = new Date(
-    Date.UTC(
-      Number(text.slice(0, 4)),
-      Number(text.slice(5, 7)) - 1,
-      Number(text.slice(8, 10)),
-      Number(text.slice(11, 13)),
-      Number(text.slice(14, 16)),
-      Number(text.slice(17, 19)),
-    ),
-  );
-  return Number.isNaN(date.getTime()) ? text : date;
+  const millis = utcMillis(text);
+  if (Number.isNaN(millis)) return text;
+  return new Date(millis);
 }
 
 function toNumber(value: unknown): CellValue {
@@ -65,7 +83,11 @@ const TO_CELL: Record<ColumnType, ToCell> = {
 
 export function sheetName(title: string, index: number): string {
   const suffix = index === 1 ? '' : ` (${index})`;
-  const base = title.replace(SHEET_NAME_FORBIDDEN, ' ').replace(/^'+|'+$/g, '').trim() || 'Export';
+  const base =
+    title
+      .replace(SHEET_NAME_FORBIDDEN, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim() || 'Export';
   return `${base.slice(0, MAX_SHEET_NAME - suffix.length).trimEnd()}${suffix}`;
 }
 
@@ -75,29 +97,32 @@ function columnLetter(index: number): string {
   return letters;
 }
 
-/** Uncompressed sheet XML allowed to wait for the deflater before write() holds the caller back. */
-const MAX_PENDING_SHEET_BYTES = Number(process.env.XB_PENDING ?? 4 * 1024 * 1024);
+/**
+ * Rows between event-loop turns within a batch (~100 KB of sheet XML): the deflater is fed from
+ * event-loop callbacks, and job-lock renewal needs turns too.
+ */
+const ROWS_PER_SLICE = 100;
 
-interface BufferedStream {
-  stream: EventEmitter;
-  bufferedBytes(): number;
+/** Uncompressed sheet XML allowed to queue before the deflater until write() holds the caller back. */
+const MAX_PENDING_SHEET_BYTES = 1024 * 1024;
+
+function property(target: unknown, key: string): unknown {
+  return typeof target === 'object' && target !== null ? (target as Record<string, unknown>)[key] : undefined;
 }
 
-function stateLength(stream: object, key: '_writableState' | '_readableState'): number {
-  const state: unknown = (stream as Record<string, unknown>)[key];
-  if (typeof state !== 'object' || state === null) return 0;
-  const length: unknown = (state as Record<string, unknown>).length;
-  return typeof length === 'number' ? length : 0;
+function isEmitter(value: unknown): value is EventEmitter {
+  return value instanceof EventEmitter;
 }
 
-/** The stream exceljs pipes a worksheet's XML into (archiver's PassThrough), or undefined. */
-function sheetEntryStream(sheet: Worksheet): BufferedStream | undefined {
-  const source: unknown = (sheet as unknown as Record<string, unknown>).stream;
-  if (typeof source !== 'object' || source === null) return undefined;
-  const pipes: unknown = (source as Record<string, unknown>).pipes;
+/**
+ * The PassThrough exceljs pipes a worksheet's XML into (archiver-utils wraps exceljs's own stream
+ * in one), or undefined if exceljs internals change shape; readable-stream 2 has no writableLength.
+ */
+function sheetEntry(sheet: Worksheet): { stream: EventEmitter; pendingBytes: number } | undefined {
+  const pipes = property(property(sheet, 'stream'), 'pipes');
   const entry: unknown = Array.isArray(pipes) ? pipes[0] : undefined;
-  if (!(entry instanceof EventEmitter)) return undefined;
-  return { stream: entry, bufferedBytes: () => stateLength(entry, '_writableState') };
+  const pending = property(property(entry, '_writableState'), 'length');
+  return isEmitter(entry) && typeof pending === 'number' ? { stream: entry, pendingBytes: pending } : undefined;
 }
 
 class XlsxRowWriter implements ExportWriter {
@@ -109,7 +134,6 @@ class XlsxRowWriter implements ExportWriter {
    * style into a fresh object per cell, which misses its style cache (keyed by object identity).
    */
   private readonly styles: Partial<Style>[];
-  private readonly rowStyle: Partial<Style> = {};
   private readonly lastColumn: string;
   /** Settles when the output ends: resolves on finish, rejects on an error or an early close. */
   private readonly ended: Promise<void>;
@@ -131,15 +155,18 @@ class XlsxRowWriter implements ExportWriter {
     });
     this.lastColumn = columnLetter(Math.max(this.columns.length, 1));
 
+    // Shared strings cost ~1 GB at 1M rows; styles are needed for date-times, amounts and the header.
     this.workbook = new excelStream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-    this.ended = finished(out);
-    const zip = (this.workbook as unknown as { zip?: unknown }).zip;
-    const zipFailed =
-      zip instanceof EventEmitter
-        ? new Promise<never>((_resolve, reject) => zip.once('error', reject))
-        : new Promise<never>(() => undefined);
+    const outcomes = [finished(out)];
+    // exceljs listens to the archiver's errors only once commit() runs; an earlier one would crash the process.
+    const zip = property(this.workbook, 'zip');
+    if (isEmitter(zip)) {
+      outcomes.push(
+        once(zip, 'error').then(([error]: unknown[]) => Promise.reject(error instanceof Error ? error : new Error(String(error)))),
+      );
+    }
+    this.ended = Promise.race(outcomes);
     // Failures surface from write()/finish(); this keeps an early one from being "unhandled".
-    this.ended = Promise.race([this.ended, zipFailed]);
     this.ended.catch(() => undefined);
     this.sheet = this.addSheet();
   }
@@ -168,29 +195,34 @@ class XlsxRowWriter implements ExportWriter {
 
   async write(rows: readonly ExportRow[]): Promise<void> {
     if (this.aborted) throw new Error('The xlsx export was aborted');
-    const count = this.columns.length;
-    for (const row of rows) {
-      if (this.sheetRows === this.maxRowsPerSheet) {
-        this.closeSheet();
-        this.sheetIndex++;
-        this.sheetRows = 0;
-        this.sheet = this.addSheet();
-      }
-      // undefined, not null: exceljs skips the cell entirely instead of writing an empty styled one.
-      const values: CellValue[] = new Array<CellValue>(count);
-      for (let i = 0; i < count; i++) {
-        const value = row[i];
-        values[i] = value === null || value === undefined ? undefined : this.toCell[i](value);
-      }
-      const added = this.sheet.addRow(values);
-      added.style = this.rowStyle;
-      added.eachCell((cell, column) => {
-        cell.style = this.styles[column - 1];
-      });
-      added.commit();
-      this.sheetRows++;
+    for (let start = 0; start < rows.length; start += ROWS_PER_SLICE) {
+      if (start > 0) await yieldToEventLoop();
+      const end = Math.min(rows.length, start + ROWS_PER_SLICE);
+      for (let index = start; index < end; index++) this.addRow(rows[index]);
+      await this.backpressure();
     }
-    await this.backpressure();
+  }
+
+  private addRow(row: ExportRow): void {
+    if (this.sheetRows === this.maxRowsPerSheet) {
+      this.closeSheet();
+      this.sheetIndex++;
+      this.sheetRows = 0;
+      this.sheet = this.addSheet();
+    }
+    const count = this.columns.length;
+    // undefined, not null: exceljs then skips the cell instead of writing an empty styled one.
+    const values: CellValue[] = new Array<CellValue>(count);
+    for (let i = 0; i < count; i++) {
+      const value = row[i];
+      values[i] = value === null || value === undefined ? undefined : this.toCell[i](value);
+    }
+    const added = this.sheet.addRow(values);
+    added.eachCell((cell, column) => {
+      cell.style = this.styles[column - 1];
+    });
+    added.commit();
+    this.sheetRows++;
   }
 
   /**
@@ -200,8 +232,8 @@ class XlsxRowWriter implements ExportWriter {
    * the output itself in case exceljs internals ever change shape.
    */
   private async backpressure(): Promise<void> {
-    const entry = sheetEntryStream(this.sheet);
-    if (entry && entry.bufferedBytes() > MAX_PENDING_SHEET_BYTES) {
+    const entry = sheetEntry(this.sheet);
+    if (entry && entry.pendingBytes > MAX_PENDING_SHEET_BYTES) {
       await Promise.race([once(entry.stream, 'drain'), this.ended]);
     }
     if (this.out.writableNeedDrain) await Promise.race([once(this.out, 'drain'), this.ended]);

@@ -133,7 +133,11 @@ describe(XlsxWriter.name, () => {
     await writeFile(path, new XlsxWriter(3), rows, context('Parking: violations [NYC]', columns), 5);
 
     const sheets = await readSheets(path);
-    expect(sheets.map((sheet) => sheet.name)).toEqual(['Parking  violations  NYC', 'Parking  violations  NYC (2)', 'Parking  violations  NYC (3)']);
+    expect(sheets.map((sheet) => sheet.name)).toEqual([
+      'Parking  violations  NYC',
+      'Parking  violations  NYC (2)',
+      'Parking  violations  NYC (3)',
+    ]);
     expect(sheets.map((sheet) => sheet.rows.length)).toEqual([4, 4, 3]);
     for (const sheet of sheets) expect([sheet.rows[0].getCell(1).value, sheet.rows[0].getCell(2).value]).toEqual(['ID', 'Name']);
     const ids = sheets.flatMap((sheet) => sheet.rows.slice(1).map((row) => row.getCell(1).value));
