@@ -121,3 +121,38 @@ export function jsonValue(type: ColumnType, value: unknown): unknown {
       return String(value);
   }
 }
+
+/** A database value as an Excel cell reads back: dates as UTC Date objects, amounts as numbers. */
+export function excelValue(type: ColumnType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'decimal':
+    case 'integer':
+      return Number(value);
+    case 'datetime':
+      return new Date(`${csvCell('datetime', value).replace(' ', 'T')}Z`);
+    case 'date':
+      return new Date(`${csvCell('date', value)}T00:00:00Z`);
+    case 'text':
+      return String(value);
+  }
+}
+
+/**
+ * Every sheet of an xlsx file, read with exceljs's streaming reader: [sheet name, rows of `width`
+ * cell values, empty cells as null].
+ */
+export async function readXlsx(path: string, width: number): Promise<[string, unknown[][]][]> {
+  const { stream } = await import('exceljs');
+  const sheets: [string, unknown[][]][] = [];
+  const reader = new stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit' });
+  for await (const worksheet of reader) {
+    const rows: unknown[][] = [];
+    for await (const row of worksheet) {
+      const values = row.values as unknown[];
+      rows.push(Array.from({ length: width }, (_, i) => values[i + 1] ?? null));
+    }
+    sheets.push([(worksheet as unknown as { name: string }).name, rows]);
+  }
+  return sheets;
+}
