@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { configureHttp } from './http/configure-http';
+import { serveWorkerMetrics } from './metrics/worker-metrics.server';
 
 async function startHttp(config: AppConfig, role: AppRole): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, role), { bufferLogs: true, bodyParser: false });
@@ -26,6 +27,11 @@ async function startWorker(config: AppConfig): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  if (config.metricsPort) {
+    const server = serveWorkerMetrics(app, config.metricsPort);
+    process.once('SIGTERM', () => server.close());
+    app.get(Logger).log(`Worker metrics on http://localhost:${config.metricsPort}/metrics`);
+  }
 }
 
 async function main(): Promise<void> {

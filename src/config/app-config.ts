@@ -32,6 +32,8 @@ export class AppConfig {
   readonly exportRequestsPerMinute!: number;
   readonly corsOrigins!: string[] | '*' | undefined;
   readonly queuePrefix!: string;
+  /** Worker role only: serve this process's Prometheus metrics on this port (admin token). */
+  readonly metricsPort!: number | undefined;
 
   constructor(values: Omit<AppConfig, 'embedded' | 'staleJobMs'>) {
     Object.assign(this, values);
@@ -99,5 +101,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     exportRequestsPerMinute: env.EXPORT_REQUESTS_PER_MINUTE ?? 30,
     corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(','),
     queuePrefix: env.QUEUE_PREFIX ?? 'exports',
+    metricsPort: env.METRICS_PORT,
   });
 }

@@ -97,4 +97,11 @@ export class EnvDto {
   @IsOptional()
   @Matches(/^(\*|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, { message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins' })
   CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'METRICS_PORT must be a whole number' })
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
 }

@@ -18,7 +18,9 @@ export class RedisHealthIndicator implements OnModuleDestroy {
   async isHealthy(key: string): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
-      await this.connection().ping();
+      const client = this.connection();
+      if (client.status === 'wait') await client.connect();
+      await client.ping();
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
@@ -32,6 +34,7 @@ export class RedisHealthIndicator implements OnModuleDestroy {
   private connection(): Redis {
     this.client ??= new Redis({
       ...redisOptions(this.config.redisUrl as string),
+      lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,

@@ -74,7 +74,8 @@ export class ExportGauges implements OnModuleInit {
       registers,
       async collect() {
         this.reset();
-        for (const row of await jobs.countByTypeFormatStatus()) this.set({ type: row.type, format: row.format, status: row.status }, row.count);
+        for (const row of await jobs.countByTypeFormatStatus())
+          this.set({ type: row.type, format: row.format, status: row.status }, row.count);
       },
     });
     new Gauge({

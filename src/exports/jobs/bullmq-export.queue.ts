@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EXPORT_QUEUE, ExportQueue } from './export-queue';
 
@@ -16,8 +16,12 @@ const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'wai
 
 @Injectable()
 export class BullmqExportQueue extends ExportQueue {
+  private readonly logger = new Logger(BullmqExportQueue.name);
+
   constructor(@InjectQueue(EXPORT_QUEUE) private readonly queue: Queue<ExportJobData>) {
     super();
+    // Without a listener an 'error' event (Redis unreachable) would crash the process; requests get 503 instead.
+    queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
   }
 
   async enqueue(exportId: number): Promise<void> {
