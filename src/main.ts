@@ -26,7 +26,7 @@ async function startHttp(config: AppConfig, role: AppRole): Promise<void> {
 async function startWorker(config: AppConfig): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   if (config.metricsPort) {
     const server = serveWorkerMetrics(app, config.metricsPort);
     process.once('SIGTERM', () => server.close());

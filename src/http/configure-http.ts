@@ -35,7 +35,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.use(express.json({ limit: BODY_LIMIT }), bodyErrorHandler);
   mountQueueDashboard(app, config);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   const document = SwaggerModule.createDocument(
     app,

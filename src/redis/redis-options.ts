@@ -11,5 +11,7 @@ export function redisOptions(url: string): RedisOptions {
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
     db: Number.isInteger(db) ? db : 0,
     tls: parsed.protocol === 'rediss:' ? {} : undefined,
+    // Reconnect within 2 s of Redis coming back (BullMQ's default backs off to 20 s).
+    retryStrategy: (attempt: number) => Math.min(200 * attempt, 2000),
   };
 }

@@ -90,7 +90,17 @@ describe('Redis restarts (own redis-server, MariaDB, API and worker as separate 
     }
     await waitFor(redisHealthy, 20_000, () => `API health never recovered:\n${api.output().slice(-2000)}`);
 
-    const id = await requestExport(http, alice, { ...EXPORT, filters: { plate_number: 'T100011C' } });
+    // The queue connection reconnects on its own schedule (within 2 s); until then requests still get 503.
+    let accepted: request.Response | undefined;
+    await waitFor(async () => {
+      accepted = await http()
+        .post('/api/exports/request')
+        .set(bearer(alice))
+        .send({ ...EXPORT, filters: { plate_number: 'T100011C' } });
+      return accepted.status !== 503;
+    }, 10_000);
+    expect(accepted?.status).toBe(202);
+    const id = (accepted?.body as { export_id: number }).export_id;
     expect(await countJobs(stack.db)).toBe(jobsBefore + 1);
     const final = await waitForExport(http, alice, id, { timeoutMs: 30_000 });
     expect(final.status).toBe('COMPLETED');

@@ -22,10 +22,10 @@ describe('SIGTERM to a process running an export (MariaDB, BullMQ on Redis, sepa
   }
 
   /**
-   * Requests an export, sends SIGTERM to `process` once it is half-way, then lets a replacement
-   * worker run (as in a rolling deploy): whoever finishes, the export must be produced exactly once.
+   * Requests an export, sends SIGTERM to `service` once it is half-way, then starts a replacement
+   * worker (as a rolling deploy would), which must not produce the export a second time.
    */
-  async function terminateMidExport(process: ServiceProcess): Promise<{ id: number; exitCode: number | string }> {
+  async function terminateMidExport(service: ServiceProcess): Promise<{ id: number; exitCode: number | string }> {
     const id = await requestExport(http, alice, {
       export_type: 'EZPASS',
       format: 'json',
@@ -38,8 +38,8 @@ describe('SIGTERM to a process running an export (MariaDB, BullMQ on Redis, sepa
       (job) => (job.status === 'PROCESSING' && job.processed_records > 0) || job.status === 'COMPLETED',
     );
     expect(midway.status).toBe('PROCESSING');
-    process.child.kill('SIGTERM');
-    const exitCode = await process.exited;
+    service.child.kill('SIGTERM');
+    const exitCode = await service.exited;
     await start('worker');
     return { id, exitCode };
   }

@@ -65,7 +65,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     },
     kill: async () => {
       const running = child;
-      if (!running) return;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
       const exited = new Promise((resolve) => running.once('exit', resolve));
       running.kill('SIGKILL');
       await exited;

@@ -42,7 +42,7 @@ export async function seedEzpass(db: DataSource, count: number, seed = 1): Promi
   }
 }
 
-/** The ids and transaction ids an EZPass export with `where` must contain, in the export's order. */
+/** The ids an EZPass export of the rows matching `where` must contain, in the export's order. */
 export async function expectedEzpassIds(db: DataSource, where = '1 = 1', params: unknown[] = []): Promise<number[]> {
   const rows: { id: string | number }[] = await db.query(
     `SELECT id FROM ezpass_transactions WHERE ${where} ORDER BY posting_date, id`,
