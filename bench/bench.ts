@@ -66,8 +66,14 @@ async function benchDatabase(rows: number): Promise<string> {
   return database.url;
 }
 
+/** The node flags `npm run start:<role>` uses, so the benchmark measures what production runs. */
+function nodeFlags(role: 'api' | 'worker'): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  return scripts[`start:${role}`].split(/\s+/).filter((token) => token.startsWith('--'));
+}
+
 function start(role: 'api' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [MAIN, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [...nodeFlags(role), MAIN, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 /** The worker logs one line when it listens on the queue; requests made before would time its start-up. */

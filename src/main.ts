@@ -8,10 +8,11 @@ import type { AppRole } from './app-role';
 import { ConfigError, loadConfig } from './config/app-config';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
-import { configureHttp } from './http/configure-http';
 import { serveWorkerMetrics } from './metrics/worker-metrics.server';
 
 async function startHttp(config: AppConfig, role: AppRole): Promise<void> {
+  // HTTP-only modules (Swagger UI, Bull Board, helmet) stay out of worker processes' memory.
+  const { configureHttp } = await import('./http/configure-http');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, role), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   configureHttp(app, config);

@@ -3,8 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { stream as excelStream } from 'exceljs';
-import type { CellValue, Style, Worksheet } from 'exceljs';
+import type { CellValue, Style, Worksheet, stream as ExcelStream } from 'exceljs';
 import type { ColumnType, ExportColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
@@ -125,8 +124,14 @@ function sheetEntry(sheet: Worksheet): { stream: EventEmitter; pendingBytes: num
   return isEmitter(entry) && typeof pending === 'number' ? { stream: entry, pendingBytes: pending } : undefined;
 }
 
+/** exceljs costs ~16 MB of RSS once loaded: only workers that write Excel pay for it. */
+function loadExcelStream(): typeof ExcelStream {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('exceljs') as typeof import('exceljs')).stream;
+}
+
 class XlsxRowWriter implements ExportWriter {
-  private readonly workbook: excelStream.xlsx.WorkbookWriter;
+  private readonly workbook: ExcelStream.xlsx.WorkbookWriter;
   private readonly columns: readonly ExportColumn[];
   private readonly toCell: ToCell[];
   /**
@@ -156,7 +161,7 @@ class XlsxRowWriter implements ExportWriter {
     this.lastColumn = columnLetter(Math.max(this.columns.length, 1));
 
     // Shared strings cost ~1 GB at 1M rows; styles are needed for date-times, amounts and the header.
-    this.workbook = new excelStream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    this.workbook = new (loadExcelStream().xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
     const outcomes = [finished(out)];
     // exceljs listens to the archiver's errors only once commit() runs; an earlier one would crash the process.
     const zip = property(this.workbook, 'zip');
