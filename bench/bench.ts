@@ -147,7 +147,7 @@ async function baselineSeconds(databaseUrl: string): Promise<number> {
           O: out,
         },
       },
-      (error) => (error ? reject(error) : resolve()),
+      (error) => (error ? reject(new Error(`baseline query failed: ${error.message}`)) : resolve()),
     ),
   );
   const seconds = (Date.now() - started) / 1000;

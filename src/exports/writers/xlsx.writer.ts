@@ -127,7 +127,7 @@ function sheetEntry(sheet: Worksheet): { stream: EventEmitter; pendingBytes: num
 /** exceljs costs ~16 MB of RSS once loaded: only workers that write Excel pay for it. */
 function loadExcelStream(): typeof ExcelStream {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('exceljs') as typeof import('exceljs')).stream;
+  return (require('exceljs') as { stream: typeof ExcelStream }).stream;
 }
 
 class XlsxRowWriter implements ExportWriter {
