@@ -5,10 +5,8 @@
  * Env: BENCH_MYSQL (server URL, default mysql://root@127.0.0.1:3306), BENCH_REDIS (redis://127.0.0.1:6379),
  * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,excel,pdf), BENCH_QUICK=1 (small sizes, for CI).
  */
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -16,6 +14,8 @@ import { sign } from 'jsonwebtoken';
 import { runMigrations } from '../src/database/migrate';
 import { seedDatabase } from '../src/database/seed/seeder';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
+import { MAIN, ROOT, freePort, peakRssMb, start, stop, waitHealthy, waitWorkerReady } from './bench-support';
+import { concurrencyMarkdown, runConcurrency } from './concurrency';
 
 const quick = process.env.BENCH_QUICK === '1';
 const MYSQL = process.env.BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306';
@@ -24,8 +24,6 @@ const SIZES = (process.env.BENCH_SIZES ?? (quick ? '1000,5000' : '10000,100000,1
 const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,json,excel,pdf').split(',');
 const PDF_ROWS = 10_000;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
-const MAIN = join(__dirname, '..', 'src', 'main.js');
-const ROOT = join(__dirname, '..', '..');
 
 interface Result {
   rows: number;
@@ -39,15 +37,6 @@ interface Result {
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A database holding exactly `rows` EZPass rows; kept between runs so only the first one seeds. */
 async function benchDatabase(rows: number): Promise<string> {
@@ -64,42 +53,6 @@ async function benchDatabase(rows: number): Promise<string> {
   await connection.query('DELETE FROM export_jobs');
   await connection.end();
   return database.url;
-}
-
-/** The node flags `npm run start:<role>` uses, so the benchmark measures what production runs. */
-function nodeFlags(role: 'api' | 'worker'): string[] {
-  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  return scripts[`start:${role}`].split(/\s+/).filter((token) => token.startsWith('--'));
-}
-
-function start(role: 'api' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags(role), MAIN, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-/** The worker logs one line when it listens on the queue; requests made before would time its start-up. */
-async function waitWorkerReady(worker: ChildProcess): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    worker.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Export worker')) resolve();
-    });
-    worker.once('exit', () => reject(new Error(`worker exited during start-up: ${output}`)));
-  });
-  worker.stdout?.resume();
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function waitHealthy(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('API did not become healthy');
 }
 
 async function runExport(port: number, format: string, rows: number): Promise<{ seconds: number; bytes: number }> {
@@ -184,8 +137,7 @@ async function measure(rows: number, format: string, databaseUrl: string, baseli
     );
     return { rows, format, seconds, rssMb, bytes, baseline };
   } finally {
-    api.kill('SIGTERM');
-    worker.kill('SIGTERM');
+    await Promise.all([stop(api), stop(worker)]);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -222,7 +174,12 @@ async function main(): Promise<void> {
       results.push(await measure(rows, format, databaseUrl, baseline));
     }
   }
-  const table = markdown(results);
+  let table = markdown(results);
+  if (!quick && SIZES.includes(1_000_000) && process.env.BENCH_CONCURRENCY !== '0') {
+    log('4 concurrent 1M-row CSV exports on 2 workers ...');
+    const concurrency = await runConcurrency({ databaseUrl: `${MYSQL}/exports_bench_1000000`, redisUrl: REDIS, rows: 1_000_000, log });
+    table += `\n${concurrencyMarkdown(concurrency)}`;
+  }
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   writeFileSync(join(ROOT, 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks.md'), table);
   process.stdout.write(table);

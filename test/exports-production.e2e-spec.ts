@@ -3,7 +3,7 @@ import request from 'supertest';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
 import { download, expectedCsvRows, parseCsv, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';
-import { ezpassRows, insertRows } from './support/factories';
+import { seedEzpass } from './support/faults/seed';
 import { startService, waitFor } from './support/processes';
 import type { ServiceProcess } from './support/processes';
 import { createTestStack } from './support/test-app';
@@ -25,7 +25,7 @@ describe('Exports in production shape (MariaDB, BullMQ on Redis, API and worker 
       redis: true,
       env: { LOG_LEVEL: 'info', EXPORT_PROGRESS_MS: '100', EXPORT_LOCK_MS: '3000', EXPORT_CONCURRENCY: '1' },
     });
-    await insertRows(stack.db, 'ezpass_transactions', ezpassRows(150_000, 11), 2000);
+    await seedEzpass(stack.db, 150_000, 11);
     [api, worker] = await Promise.all([startService('api', stack.env), startService('worker', stack.env)]);
   });
 

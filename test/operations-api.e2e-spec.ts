@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { download, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';
-import { ezpassRows, insertRows } from './support/factories';
+import { seedEzpass } from './support/faults/seed';
 import { waitFor } from './support/processes';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
@@ -15,7 +15,8 @@ const admin = tokenFor('ops', ['admin']);
 describe('Operating exports through the API (MariaDB, BullMQ worker)', () => {
   let stack: TestStack;
   let app: TestApp;
-  const status = async (id: number, token = alice): Promise<StatusBody> => (await app.http().get(`/api/exports/${id}/status`).set(bearer(token))).body;
+  const status = async (id: number, token = alice): Promise<StatusBody> =>
+    (await app.http().get(`/api/exports/${id}/status`).set(bearer(token))).body;
 
   beforeAll(async () => {
     stack = await createTestStack({
@@ -23,7 +24,7 @@ describe('Operating exports through the API (MariaDB, BullMQ worker)', () => {
       redis: true,
       env: { EXPORT_PROGRESS_MS: '100', EXPORT_LOCK_MS: '3000', EXPORT_RETENTION: '3s', EXPORT_CONCURRENCY: '1' },
     });
-    await insertRows(stack.db, 'ezpass_transactions', ezpassRows(120_000, 21), 2000);
+    await seedEzpass(stack.db, 120_000, 21);
     app = await startTestApp(stack);
   });
 
@@ -43,7 +44,11 @@ describe('Operating exports through the API (MariaDB, BullMQ worker)', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('CANCELLED');
     const partialDir = join(stack.exportDir, '.partial');
-    await waitFor(() => !existsSync(partialDir) || readdirSync(partialDir).length === 0, 2000, () => 'partial file still there after 2 s');
+    await waitFor(
+      () => !existsSync(partialDir) || readdirSync(partialDir).length === 0,
+      2000,
+      () => 'partial file still there after 2 s',
+    );
     expect(readdirSync(stack.exportDir).filter((name) => name.startsWith(`${id}-`))).toEqual([]);
     expect((await download(app.http, alice, id)).status).toBe(409);
     expect((await status(id)).status).toBe('CANCELLED');
@@ -62,17 +67,29 @@ describe('Operating exports through the API (MariaDB, BullMQ worker)', () => {
   });
 
   it('refuses to cancel a finished export (409) and hides others\u2019 exports (404)', async () => {
-    const id = await requestExport(app.http, alice, { export_type: 'EZPASS', format: 'csv', filters: { driver_id: 'D001', to_posting_date: '2024-01-05' } });
+    const id = await requestExport(app.http, alice, {
+      export_type: 'EZPASS',
+      format: 'csv',
+      filters: { driver_id: 'D001', to_posting_date: '2024-01-05' },
+    });
     await waitForExport(app.http, alice, id);
     expect((await app.http().post(`/api/exports/${id}/cancel`).set(bearer(alice))).status).toBe(409);
     expect((await app.http().post(`/api/exports/${id}/cancel`).set(bearer(bob))).status).toBe(404);
   });
 
   it('keeps an audit trail of created, started, completed and downloaded, with user and time', async () => {
-    const id = await requestExport(app.http, alice, { export_type: 'EZPASS', format: 'csv', filters: { driver_id: 'D002', to_posting_date: '2024-01-05' } });
+    const id = await requestExport(app.http, alice, {
+      export_type: 'EZPASS',
+      format: 'csv',
+      filters: { driver_id: 'D002', to_posting_date: '2024-01-05' },
+    });
     await waitForExport(app.http, alice, id);
     await download(app.http, alice, id);
-    const trail = (await app.http().get(`/api/exports/${id}/audit`).set(bearer(admin))).body as { event: string; user_id: string | null; at: string }[];
+    const trail = (await app.http().get(`/api/exports/${id}/audit`).set(bearer(admin))).body as {
+      event: string;
+      user_id: string | null;
+      at: string;
+    }[];
     expect(trail.map((e) => e.event)).toEqual(['created', 'started', 'completed', 'downloaded']);
     expect(trail.find((e) => e.event === 'created')?.user_id).toBe('alice');
     expect(trail.find((e) => e.event === 'downloaded')?.user_id).toBe('alice');
@@ -81,10 +98,18 @@ describe('Operating exports through the API (MariaDB, BullMQ worker)', () => {
   });
 
   it('expires a finished file after the retention period: EXPIRED, file deleted, download 410', async () => {
-    const id = await requestExport(app.http, alice, { export_type: 'EZPASS', format: 'csv', filters: { driver_id: 'D003', to_posting_date: '2024-01-05' } });
+    const id = await requestExport(app.http, alice, {
+      export_type: 'EZPASS',
+      format: 'csv',
+      filters: { driver_id: 'D003', to_posting_date: '2024-01-05' },
+    });
     const done = await waitForExport(app.http, alice, id);
     expect(Date.parse(done.expires_at as string) - Date.parse(done.completed_at as string)).toBeGreaterThanOrEqual(2000);
-    await waitFor(async () => (await status(id)).status === 'EXPIRED', 15_000, () => 'export did not expire');
+    await waitFor(
+      async () => (await status(id)).status === 'EXPIRED',
+      15_000,
+      () => 'export did not expire',
+    );
     const gone = await download(app.http, alice, id);
     expect(gone.status).toBe(410);
     expect(JSON.parse(gone.body.toString()).message).toContain('expired');
@@ -105,7 +130,12 @@ describe('Operating exports through the API (MariaDB, BullMQ worker)', () => {
     });
 
     it('answers 422 for the same key with a different body, and keys are per user', async () => {
-      const other = await app.http().post('/api/exports/request').set(bearer(alice)).set('Idempotency-Key', 'k-1').send({ ...body, format: 'json' });
+      const other = await app
+        .http()
+        .post('/api/exports/request')
+        .set(bearer(alice))
+        .set('Idempotency-Key', 'k-1')
+        .send({ ...body, format: 'json' });
       expect(other.status).toBe(422);
       const bobs = await app.http().post('/api/exports/request').set(bearer(bob)).set('Idempotency-Key', 'k-1').send(body);
       expect(bobs.status).toBe(202);
@@ -125,7 +155,11 @@ describe('Limits (API only, nothing consumes the queue)', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    stack = await createTestStack({ database: 'mariadb', redis: true, env: { MAX_ACTIVE_EXPORTS: '2', EXPORT_REQUESTS_PER_MINUTE: '4', CORS_ORIGINS: 'https://backoffice.example' } });
+    stack = await createTestStack({
+      database: 'mariadb',
+      redis: true,
+      env: { MAX_ACTIVE_EXPORTS: '2', EXPORT_REQUESTS_PER_MINUTE: '4', CORS_ORIGINS: 'https://backoffice.example' },
+    });
     app = await startTestApp(stack, 'api');
   });
 
@@ -147,15 +181,32 @@ describe('Limits (API only, nothing consumes the queue)', () => {
   it('rate-limits export requests per user', async () => {
     const carol = tokenFor('carol');
     const codes: number[] = [];
-    for (let i = 0; i < 5; i++) codes.push((await app.http().post('/api/exports/request').set(bearer(carol)).send({ export_type: 'NOPE' })).status);
+    for (let i = 0; i < 5; i++)
+      codes.push((await app.http().post('/api/exports/request').set(bearer(carol)).send({ export_type: 'NOPE' })).status);
     expect(codes).toEqual([400, 400, 400, 400, 429]);
-    expect((await app.http().post('/api/exports/request').set(bearer(tokenFor('dave'))).send({ export_type: 'NOPE' })).status).toBe(400);
+    expect(
+      (
+        await app
+          .http()
+          .post('/api/exports/request')
+          .set(bearer(tokenFor('dave')))
+          .send({ export_type: 'NOPE' })
+      ).status,
+    ).toBe(400);
   });
 
   it('allows only the configured CORS origins', async () => {
-    const allowed = await app.http().options('/api/exports/my-exports').set('Origin', 'https://backoffice.example').set('Access-Control-Request-Method', 'GET');
+    const allowed = await app
+      .http()
+      .options('/api/exports/my-exports')
+      .set('Origin', 'https://backoffice.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(allowed.headers['access-control-allow-origin']).toBe('https://backoffice.example');
-    const other = await app.http().options('/api/exports/my-exports').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    const other = await app
+      .http()
+      .options('/api/exports/my-exports')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -3,23 +3,11 @@ import type { ExportColumn } from '../../../src/exports/query/export-query.provi
 import { EzpassExportQuery } from '../../../src/ezpass/ezpass-export.query';
 import { ezpassRows, insertRows } from '../factories';
 
-const EZPASS_COPY_COLUMNS = [
-  'transaction_date',
-  'posting_date',
-  'plate_number',
-  'plate_state',
-  'tag_number',
-  'agency',
-  'entry_plaza',
-  'exit_plaza',
-  'vehicle_class',
-  'amount',
-  'status',
-  'driver_id',
-  'medallion_no',
-  'vin',
-  'created_at',
-];
+/** Every EZPass column, so an export of many rows takes long enough to be interrupted. */
+export const ALL_EZPASS_COLUMNS = new EzpassExportQuery().columns.map((column) => column.key);
+
+/** What a server-side copy duplicates: everything but the generated id and the unique business id. */
+const EZPASS_COPY_COLUMNS = ALL_EZPASS_COLUMNS.filter((key) => key !== 'id' && key !== 'transaction_id');
 
 /**
  * `count` EZPass rows, fast: up to 2,000 factory rows, then copies of them made server-side
@@ -50,27 +38,6 @@ export async function expectedEzpassIds(db: DataSource, where = '1 = 1', params:
   );
   return rows.map((row) => Number(row.id));
 }
-
-/** Every EZPass column, so an export of many rows takes long enough to be interrupted. */
-export const ALL_EZPASS_COLUMNS = [
-  'id',
-  'transaction_id',
-  'transaction_date',
-  'posting_date',
-  'plate_number',
-  'plate_state',
-  'tag_number',
-  'agency',
-  'entry_plaza',
-  'exit_plaza',
-  'vehicle_class',
-  'amount',
-  'status',
-  'driver_id',
-  'medallion_no',
-  'vin',
-  'created_at',
-];
 
 /** The EZPass column definitions for `keys`, in that order (to render the expected CSV cells). */
 export function ezpassColumns(keys: readonly string[]): ExportColumn[] {
