@@ -1,42 +1,26 @@
 import { Injectable } from '@nestjs/common';
+import { DeclaredExportQuery } from '../exports/query/declared-export-query';
 import { ExportQuery } from '../exports/query/export-query.decorator';
-import type { ExportColumn, ExportQueryProvider, FilterSpec } from '../exports/query/export-query.provider';
-import { CREATED_AT_COLUMN, FLEET_COLUMNS, FLEET_FILTERS, ID_COLUMN } from '../fleet/fleet-fields';
+import { FLEET_KEYS } from '../fleet/fleet-fields';
+import { CurbTrip } from './curb-trip.entity';
 
 @ExportQuery()
 @Injectable()
-export class CurbExportQuery implements ExportQueryProvider {
-  readonly exportType = 'CURB';
-  readonly title = 'CURB trips';
-  readonly fileStem = 'curb';
-  readonly table = 'curb_trips';
-  readonly fileDateFilter = 'trip_date';
-  readonly orderBy = ['start_time', 'id'];
-
-  readonly columns: ExportColumn[] = [
-    ID_COLUMN,
-    { key: 'trip_id', header: 'Trip ID', type: 'text', width: 16 },
-    { key: 'start_time', header: 'Start', type: 'datetime', width: 20 },
-    { key: 'end_time', header: 'End', type: 'datetime', width: 20 },
-    { key: 'pickup_borough', header: 'Pickup', type: 'text', width: 14 },
-    { key: 'dropoff_borough', header: 'Dropoff', type: 'text', width: 14 },
-    { key: 'distance_miles', header: 'Miles', type: 'decimal', width: 8 },
-    { key: 'fare_amount', header: 'Fare', type: 'decimal', width: 10 },
-    { key: 'tip_amount', header: 'Tip', type: 'decimal', width: 10 },
-    { key: 'tolls_amount', header: 'Tolls', type: 'decimal', width: 10 },
-    { key: 'total_amount', header: 'Total', type: 'decimal', width: 10 },
-    { key: 'payment_type', header: 'Payment', type: 'text', width: 10 },
-    { key: 'status', header: 'Status', type: 'text', width: 12 },
-    ...FLEET_COLUMNS,
-    CREATED_AT_COLUMN,
-  ];
-
-  readonly filters: FilterSpec[] = [
-    { name: 'trip_date', kind: 'date', column: 'start_time', description: 'Trip start' },
-    { name: 'amount', kind: 'amount', column: 'total_amount', description: 'Trip total' },
-    { name: 'trip_id', kind: 'values' },
-    { name: 'payment_type', kind: 'values' },
-    { name: 'status', kind: 'values' },
-    ...FLEET_FILTERS,
-  ];
+export class CurbExportQuery extends DeclaredExportQuery {
+  constructor() {
+    super({
+      exportType: 'CURB',
+      title: 'CURB trips',
+      entity: CurbTrip,
+      columns: ['id', 'trip_id', 'start_time', 'end_time', 'pickup_borough', 'dropoff_borough', 'distance_miles']
+        .concat(['fare_amount', 'tip_amount', 'tolls_amount', 'total_amount', 'payment_type', 'status'])
+        .concat([...FLEET_KEYS, 'created_at']),
+      optional: ['id', 'created_at'],
+      headers: { start_time: 'Start', end_time: 'End', pickup_borough: 'Pickup', dropoff_borough: 'Dropoff', distance_miles: 'Miles' },
+      filters: { date: ['trip_date'], amount: ['amount'], values: ['trip_id', 'payment_type', 'status', ...FLEET_KEYS] },
+      filterColumns: { trip_date: 'start_time', amount: 'total_amount' },
+      orderBy: ['start_time', 'id'],
+      fileDateFilter: 'trip_date',
+    });
+  }
 }

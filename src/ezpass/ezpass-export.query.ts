@@ -1,44 +1,35 @@
 import { Injectable } from '@nestjs/common';
+import { DeclaredExportQuery } from '../exports/query/declared-export-query';
 import { ExportQuery } from '../exports/query/export-query.decorator';
-import { CREATED_AT_COLUMN, FLEET_COLUMNS, FLEET_FILTERS, ID_COLUMN } from '../fleet/fleet-fields';
-import type { ExportColumn, ExportQueryProvider, FilterSpec } from '../exports/query/export-query.provider';
+import { FLEET_KEYS } from '../fleet/fleet-fields';
+import { EzpassTransaction } from './ezpass-transaction.entity';
 
 @ExportQuery()
 @Injectable()
-export class EzpassExportQuery implements ExportQueryProvider {
-  readonly exportType = 'EZPASS';
-  readonly title = 'EZPass tolls';
-  readonly fileStem = 'ezpass';
-  readonly table = 'ezpass_transactions';
-  readonly fileDateFilter = 'posting_date';
-  readonly orderBy = ['posting_date', 'id'];
-
-  readonly columns: ExportColumn[] = [
-    ID_COLUMN,
-    { key: 'transaction_id', header: 'Transaction ID', type: 'text', width: 16 },
-    { key: 'transaction_date', header: 'Transaction Date', type: 'datetime', width: 20 },
-    { key: 'posting_date', header: 'Posting Date', type: 'date', width: 12 },
-    { key: 'plate_number', header: 'Plate', type: 'text', width: 12 },
-    { key: 'plate_state', header: 'State', type: 'text', width: 6 },
-    { key: 'tag_number', header: 'Tag', type: 'text', width: 14 },
-    { key: 'agency', header: 'Agency', type: 'text', width: 10 },
-    { key: 'entry_plaza', header: 'Entry Plaza', type: 'text', width: 24 },
-    { key: 'exit_plaza', header: 'Exit Plaza', type: 'text', width: 24 },
-    { key: 'vehicle_class', header: 'Class', type: 'text', width: 6 },
-    { key: 'amount', header: 'Amount', type: 'decimal', width: 10 },
-    { key: 'status', header: 'Status', type: 'text', width: 18 },
-    ...FLEET_COLUMNS,
-    CREATED_AT_COLUMN,
-  ];
-
-  readonly filters: FilterSpec[] = [
-    { name: 'posting_date', kind: 'date' },
-    { name: 'transaction_date', kind: 'date' },
-    { name: 'amount', kind: 'amount' },
-    { name: 'plate_number', kind: 'values' },
-    { name: 'transaction_id', kind: 'values' },
-    { name: 'entry_plaza', kind: 'values' },
-    { name: 'status', kind: 'values' },
-    ...FLEET_FILTERS,
-  ];
+export class EzpassExportQuery extends DeclaredExportQuery {
+  constructor() {
+    super({
+      exportType: 'EZPASS',
+      title: 'EZPass tolls',
+      entity: EzpassTransaction,
+      columns: ['id', 'transaction_id', 'transaction_date', 'posting_date', 'plate_number', 'plate_state', 'tag_number', 'agency'].concat([
+        'entry_plaza',
+        'exit_plaza',
+        'vehicle_class',
+        'amount',
+        'status',
+        ...FLEET_KEYS,
+        'created_at',
+      ]),
+      optional: ['id', 'created_at'],
+      headers: { plate_number: 'Plate', plate_state: 'State', tag_number: 'Tag', vehicle_class: 'Class' },
+      filters: {
+        date: ['posting_date', 'transaction_date'],
+        amount: ['amount'],
+        values: ['plate_number', 'transaction_id', 'entry_plaza', 'status', ...FLEET_KEYS],
+      },
+      orderBy: ['posting_date', 'id'],
+      fileDateFilter: 'posting_date',
+    });
+  }
 }

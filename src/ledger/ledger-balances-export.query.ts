@@ -1,31 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import { DeclaredExportQuery } from '../exports/query/declared-export-query';
 import { ExportQuery } from '../exports/query/export-query.decorator';
-import type { ExportColumn, ExportQueryProvider, FilterSpec } from '../exports/query/export-query.provider';
-import { FLEET_COLUMNS, FLEET_FILTERS, ID_COLUMN } from '../fleet/fleet-fields';
+import { FLEET_KEYS } from '../fleet/fleet-fields';
+import { LedgerBalance } from './ledger-balance.entity';
 
 @ExportQuery()
 @Injectable()
-export class LedgerBalancesExportQuery implements ExportQueryProvider {
-  readonly exportType = 'LEDGER_BALANCES';
-  readonly title = 'Ledger balances';
-  readonly fileStem = 'ledger_balances';
-  readonly table = 'ledger_balances';
-  readonly orderBy = ['driver_id', 'medallion_no', 'category', 'id'];
-
-  readonly columns: ExportColumn[] = [
-    ID_COLUMN,
-    ...FLEET_COLUMNS.slice(0, 1),
-    { key: 'driver_name', header: 'Driver Name', type: 'text', width: 22 },
-    ...FLEET_COLUMNS.slice(1),
-    { key: 'category', header: 'Category', type: 'text', width: 10 },
-    { key: 'total_debits', header: 'Debits', type: 'decimal', width: 12 },
-    { key: 'total_credits', header: 'Credits', type: 'decimal', width: 12 },
-    { key: 'balance', header: 'Balance', type: 'decimal', width: 12 },
-    { key: 'posting_count', header: 'Postings', type: 'integer', width: 9 },
-    { key: 'first_posting_date', header: 'First Posting', type: 'datetime', width: 20 },
-    { key: 'last_posting_date', header: 'Last Posting', type: 'datetime', width: 20 },
-    { key: 'updated_at', header: 'Updated At', type: 'datetime', width: 20, optional: true },
-  ];
-
-  readonly filters: FilterSpec[] = [{ name: 'balance', kind: 'amount' }, { name: 'category', kind: 'values' }, ...FLEET_FILTERS];
+export class LedgerBalancesExportQuery extends DeclaredExportQuery {
+  constructor() {
+    super({
+      exportType: 'LEDGER_BALANCES',
+      title: 'Ledger balances',
+      entity: LedgerBalance,
+      columns: ['id', 'driver_id', 'driver_name', 'medallion_no', 'vin', 'category', 'total_debits', 'total_credits'].concat([
+        'balance',
+        'posting_count',
+        'first_posting_date',
+        'last_posting_date',
+        'updated_at',
+      ]),
+      optional: ['id', 'updated_at'],
+      headers: { total_debits: 'Debits', total_credits: 'Credits', posting_count: 'Postings' },
+      filters: { amount: ['balance'], values: ['category', ...FLEET_KEYS] },
+      orderBy: ['driver_id', 'medallion_no', 'category', 'id'],
+    });
+  }
 }

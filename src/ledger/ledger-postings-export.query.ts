@@ -1,41 +1,32 @@
 import { Injectable } from '@nestjs/common';
+import { DeclaredExportQuery } from '../exports/query/declared-export-query';
 import { ExportQuery } from '../exports/query/export-query.decorator';
-import type { ExportColumn, ExportQueryProvider, FilterSpec } from '../exports/query/export-query.provider';
-import { CREATED_AT_COLUMN, FLEET_COLUMNS, FLEET_FILTERS, ID_COLUMN } from '../fleet/fleet-fields';
+import { FLEET_KEYS } from '../fleet/fleet-fields';
+import { LedgerPosting } from './ledger-posting.entity';
 
 @ExportQuery()
 @Injectable()
-export class LedgerPostingsExportQuery implements ExportQueryProvider {
-  readonly exportType = 'LEDGER_POSTINGS';
-  readonly title = 'Ledger postings';
-  readonly fileStem = 'ledger_postings';
-  readonly table = 'ledger_postings';
-  readonly fileDateFilter = 'posting_date';
-  readonly orderBy = ['posting_date', 'id'];
-
-  readonly columns: ExportColumn[] = [
-    ID_COLUMN,
-    { key: 'posting_id', header: 'Posting ID', type: 'text', width: 14 },
-    { key: 'posting_date', header: 'Posted', type: 'datetime', width: 20 },
-    { key: 'category', header: 'Category', type: 'text', width: 10 },
-    { key: 'entry_type', header: 'Debit/Credit', type: 'text', width: 12 },
-    { key: 'amount', header: 'Amount', type: 'decimal', width: 12 },
-    { key: 'status', header: 'Status', type: 'text', width: 10 },
-    { key: 'reference_type', header: 'Reference Type', type: 'text', width: 20 },
-    { key: 'reference_id', header: 'Reference', type: 'text', width: 16 },
-    { key: 'description', header: 'Description', type: 'text', width: 40 },
-    ...FLEET_COLUMNS,
-    CREATED_AT_COLUMN,
-  ];
-
-  readonly filters: FilterSpec[] = [
-    { name: 'posting_date', kind: 'date' },
-    { name: 'amount', kind: 'amount' },
-    { name: 'posting_id', kind: 'values' },
-    { name: 'category', kind: 'values' },
-    { name: 'entry_type', kind: 'values' },
-    { name: 'status', kind: 'values' },
-    { name: 'reference_id', kind: 'values' },
-    ...FLEET_FILTERS,
-  ];
+export class LedgerPostingsExportQuery extends DeclaredExportQuery {
+  constructor() {
+    super({
+      exportType: 'LEDGER_POSTINGS',
+      title: 'Ledger postings',
+      entity: LedgerPosting,
+      columns: ['id', 'posting_id', 'posting_date', 'category', 'entry_type', 'amount', 'status', 'reference_type'].concat([
+        'reference_id',
+        'description',
+        ...FLEET_KEYS,
+        'created_at',
+      ]),
+      optional: ['id', 'created_at'],
+      headers: { posting_date: 'Posted', entry_type: 'Debit/Credit', reference_id: 'Reference' },
+      filters: {
+        date: ['posting_date'],
+        amount: ['amount'],
+        values: ['posting_id', 'category', 'entry_type', 'status', 'reference_id', ...FLEET_KEYS],
+      },
+      orderBy: ['posting_date', 'id'],
+      fileDateFilter: 'posting_date',
+    });
+  }
 }
