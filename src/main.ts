@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setPriority } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -25,6 +26,8 @@ async function startHttp(config: AppConfig, role: AppRole): Promise<void> {
 }
 
 async function startWorker(config: AppConfig): Promise<void> {
+  // Exports are batch work: on a shared machine the API and the database answer first.
+  if (config.workerNice > 0) setPriority(config.workerNice);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks(undefined, { useProcessExit: true });

@@ -34,6 +34,8 @@ export class AppConfig {
   readonly queuePrefix!: string;
   /** Worker role only: serve this process's Prometheus metrics on this port (admin token). */
   readonly metricsPort!: number | undefined;
+  /** Scheduling priority of worker processes (0-19): exports yield the CPU to the API and the database. */
+  readonly workerNice!: number;
 
   constructor(values: Omit<AppConfig, 'embedded' | 'staleJobMs'>) {
     Object.assign(this, values);
@@ -102,5 +104,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(','),
     queuePrefix: env.QUEUE_PREFIX ?? 'exports',
     metricsPort: env.METRICS_PORT,
+    workerNice: env.WORKER_NICE ?? 10,
   });
 }

@@ -104,4 +104,11 @@ export class EnvDto {
   @Min(1)
   @Max(65535)
   METRICS_PORT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'WORKER_NICE must be a whole number from 0 to 19' })
+  @Min(0)
+  @Max(19)
+  WORKER_NICE?: number;
 }
