@@ -62,8 +62,7 @@ export class ExportsModule {
         ...(config.redisUrl
           ? [
               BullModule.forRoot({
-                // Fail fast (503) instead of hanging a request while Redis is unreachable.
-                connection: { ...redisOptions(config.redisUrl), enableOfflineQueue: false },
+                connection: redisOptions(config.redisUrl),
                 prefix: config.queuePrefix,
               }),
               BullModule.registerQueue({

@@ -14,6 +14,24 @@ export function bullJobId(exportId: number): string {
 
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
+/**
+ * Queue calls give up after this long: while Redis is unreachable ioredis holds commands until it
+ * reconnects, and a request should get its 503 now rather than hang.
+ */
+export const QUEUE_DEADLINE_MS = 2000;
+
+async function withinDeadline<T>(call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${QUEUE_DEADLINE_MS} ms`)), QUEUE_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([call(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 @Injectable()
 export class BullmqExportQueue extends ExportQueue {
   private readonly logger = new Logger(BullmqExportQueue.name);
@@ -24,19 +42,23 @@ export class BullmqExportQueue extends ExportQueue {
     queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
   }
 
-  async enqueue(exportId: number): Promise<void> {
-    const existing = await this.queue.getJob(bullJobId(exportId));
-    // A finished BullMQ job keeps its id until retention removes it; a re-run needs it gone first.
-    if (existing && !LIVE_STATES.has(await existing.getState())) await existing.remove();
-    await this.queue.add('export', { exportId }, { jobId: bullJobId(exportId) });
+  enqueue(exportId: number): Promise<void> {
+    return withinDeadline(async () => {
+      const existing = await this.queue.getJob(bullJobId(exportId));
+      // A finished BullMQ job keeps its id until retention removes it; a re-run needs it gone first.
+      if (existing && !LIVE_STATES.has(await existing.getState())) await existing.remove();
+      await this.queue.add('export', { exportId }, { jobId: bullJobId(exportId) });
+    });
   }
 
   counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+    return withinDeadline(() => this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'));
   }
 
-  async isQueued(exportId: number): Promise<boolean> {
-    const job = await this.queue.getJob(bullJobId(exportId));
-    return job !== undefined && LIVE_STATES.has(await job.getState());
+  isQueued(exportId: number): Promise<boolean> {
+    return withinDeadline(async () => {
+      const job = await this.queue.getJob(bullJobId(exportId));
+      return job !== undefined && LIVE_STATES.has(await job.getState());
+    });
   }
 }
