@@ -1,5 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EXPORT_QUEUE, ExportQueue } from './export-queue';
 
@@ -33,13 +34,21 @@ async function withinDeadline<T>(call: () => Promise<T>): Promise<T> {
 }
 
 @Injectable()
-export class BullmqExportQueue extends ExportQueue {
+export class BullmqExportQueue extends ExportQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger(BullmqExportQueue.name);
 
   constructor(@InjectQueue(EXPORT_QUEUE) private readonly queue: Queue<ExportJobData>) {
     super();
     // Without a listener an 'error' event (Redis unreachable) would crash the process; requests get 503 instead.
     queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
+  }
+
+  /**
+   * BullMQ checks the Redis version as it connects; closing before that check is done makes it emit
+   * an 'error' nobody can listen to (a short CLI run could crash on exit), so let it finish first.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await withinDeadline(() => this.queue.waitUntilReady()).catch(() => undefined);
   }
 
   enqueue(exportId: number): Promise<void> {
