@@ -1,8 +1,4 @@
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
@@ -10,28 +6,24 @@ import type { NormalizedFilters } from '../query/export-filters';
 import type { ExportColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
-import type { PdfRenderDone, PdfRenderRequest } from './pdf-render.child';
+import { PdfChild } from './pdf/child';
+import type { AssembleDone, AssembleRequest, RenderReply, RenderRequest } from './pdf/protocol';
 
 const MAX_RECORDS = 10_000;
-/** pdfmake needs ~55 KB a row: 10,000 rows fit with room to spare; a runaway child dies, not the worker. */
-const CHILD_HEAP_MB = 768;
-const MAX_FILTER_VALUES_SHOWN = 10;
-const STDERR_TAIL = 2000;
-
-const CHILD_SCRIPT = 'pdf-render.child.js';
-/** The child's extra pipe for the PDF bytes (0-2 are stdio, 3 is IPC). */
-const PDF_OUTPUT_FD = 4;
-
+/** Rows a chunk holds at most: pdfmake needs ~55 KB a row while it lays a chunk out. */
+const CHUNK_ROWS = 500;
+/** The first chunk is this much shorter when there are several renderers (see dispatch). */
+const FIRST_CHUNK_SHARE = 4;
+/** Renderers run in parallel, one a core; more would only share the cores. */
+const MAX_RENDERERS = 2;
 /**
- * The compiled child script beside this file. Under jest this file is TypeScript and a .ts child
- * cannot be forked, so it falls back to the build output (the test run builds dist/ first).
+ * Heap limits: a renderer holds all rows (~1 KB each) and one chunk at a time, the assembler the
+ * finished PDF's objects. The limit also keeps V8 from growing the heap lazily far past what is
+ * live; a runaway child dies, not the worker.
  */
-function childScript(): string {
-  const candidates = [join(__dirname, CHILD_SCRIPT), join(__dirname, '..', '..', '..', 'dist', 'src', 'exports', 'writers', CHILD_SCRIPT)];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`PDF renderer script not found (looked for ${candidates.join(', ')}); run npm run build`);
-  return found;
-}
+const RENDERER_HEAP_MB = 256;
+const ASSEMBLER_HEAP_MB = 200;
+const MAX_FILTER_VALUES_SHOWN = 10;
 
 function label(name: string, columns: readonly ExportColumn[]): string {
   const header = columns.find((column) => column.key === name)?.header;
@@ -69,19 +61,53 @@ export function describeFilters(filters: NormalizedFilters, columns: readonly Ex
   return parts.length > 0 ? parts.join('; ') : 'none';
 }
 
-function isDone(message: unknown): message is PdfRenderDone {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'done';
+export interface PdfWriterOptions {
+  /** Rows a chunk holds at most. */
+  chunkRows?: number;
+  /** Renderer processes at most. */
+  renderers?: number;
 }
 
-class PdfRowWriter implements ExportWriter {
-  private readonly child: ChildProcess;
-  private readonly pdf: Readable;
-  /** Rejects on the first failure of the child or the output; never resolves. */
+type LaidOut = Extract<RenderReply, { type: 'laidOut' }>;
+type Rendered = Extract<RenderReply, { type: 'rendered' }>;
+
+function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
+}
+
+const NEVER = new Promise<never>(() => undefined);
+
+/** Settles only when `promise` rejects. */
+function failureOf(promise: Promise<unknown>): Promise<never> {
+  return promise.then(() => NEVER);
+}
+
+/**
+ * One PDF being written (see pdf/protocol.ts). Every row goes to every renderer. At `finish` the
+ * chunks are handed out one at a time, each to an idle renderer as soon as the chunk before it is
+ * laid out; their PDFs are passed on to the assembler, whose output is the file.
+ */
+export class PdfRowWriter implements ExportWriter {
+  private readonly renderers: PdfChild[] = [];
+  /** Started by `finish`: it has nothing to do before, and its start-up would slow the renderers'. */
+  private assembler?: PdfChild;
+  /** Rejects on the first failure of a child, the output or the protocol; never resolves. */
   private readonly failed: Promise<never>;
-  /** Resolves once the child has written the whole PDF and exited cleanly. */
-  private readonly rendered: Promise<PdfRenderDone | undefined>;
+  private readonly breakDown: (error: Error) => void;
+  private readonly chunkRows: number;
+  private readonly title: string;
   private readonly started = Date.now();
-  private stderr = '';
+  private readonly idle: PdfChild[];
+  private readonly chunkStarts = new Map<number, number>();
+  private readonly rendererPeakKb = new Map<PdfChild, number>();
+  /** The next chunk, once the chunk before it is laid out, until a renderer is free for it. */
+  private pending?: { index: number; start: number };
+  /** How many chunks there are, once the last one is laid out. */
+  private chunks?: number;
+  private renderedChunks = 0;
+  /** Pages kept from the chunks laid out so far. */
+  private pages = 0;
+  private done?: AssembleDone;
   private rows = 0;
   private ending = false;
   private aborted = false;
@@ -90,107 +116,186 @@ class PdfRowWriter implements ExportWriter {
     private readonly out: Writable,
     context: ExportWriteContext,
     private readonly logger: Logger,
+    options: PdfWriterOptions = {},
   ) {
-    // The PDF comes back on its own pipe (fd 4); stdout is ignored so stray logging cannot corrupt it.
-    this.child = fork(childScript(), [String(PDF_OUTPUT_FD)], {
-      execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe'],
+    this.chunkRows = options.chunkRows ?? CHUNK_ROWS;
+    this.title = context.title;
+    const renderers = Math.max(
+      1,
+      Math.min(options.renderers ?? MAX_RENDERERS, availableParallelism(), Math.ceil(context.totalRecords / this.chunkRows)),
+    );
+    let breakDown: (error: Error) => void = () => undefined;
+    const broken = new Promise<never>((_resolve, reject) => {
+      breakDown = reject;
     });
-    const pdf = this.child.stdio[PDF_OUTPUT_FD];
-    if (!(pdf instanceof Readable)) {
-      this.child.kill('SIGKILL');
-      throw new Error('PDF renderer output pipe is missing');
-    }
-    this.pdf = pdf;
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
-    });
-
-    let done: PdfRenderDone | undefined;
-    this.child.on('message', (message: unknown) => {
-      if (isDone(message)) done = message;
-    });
-    const exited = new Promise<number | null>((resolve, reject) => {
-      this.child.once('error', (error) => reject(new Error(`PDF renderer failed to start: ${error.message}`)));
-      this.child.once('exit', (code, signal) => {
-        if (code === 0 && this.ending) resolve(code);
-        else reject(this.crashError(code, signal));
-      });
-    });
+    this.breakDown = breakDown;
     const outputFailed = finished(out).then(() => {
-      if (!this.ending || !done) throw new Error('The PDF output stream ended early');
+      if (!this.ending || !this.done) throw new Error('The PDF output stream ended early');
     });
-    this.failed = Promise.race([exited, outputFailed]).then(() => new Promise<never>(() => undefined));
+    this.failed = Promise.race([broken, failureOf(outputFailed)]);
     // Failures surface from write()/finish(); this keeps an early one from being "unhandled".
-    this.failed.catch(() => this.stopChild());
+    this.failed.catch(() => this.stopChildren());
 
-    this.pdf.pipe(out, { end: false });
-    this.rendered = Promise.all([exited, finished(this.pdf, { writable: false })]).then(() => done);
-    this.rendered.catch(() => undefined);
+    try {
+      for (let index = 0; index < renderers; index++) {
+        const renderer: PdfChild = this.fork('renderer', 'pdf-render.child.js', RENDERER_HEAP_MB, (message) =>
+          this.onRendererMessage(renderer, message),
+        );
+        this.renderers.push(renderer);
+      }
+    } catch (error) {
+      this.stopChildren();
+      throw error;
+    }
+    this.idle = [...this.renderers];
 
-    void this.send({
+    const start: RenderRequest = {
       type: 'start',
       document: {
         title: context.title,
-        columns: context.columns.map(({ header, type, width }) => ({ header, type, width })),
+        columns: context.columns.map(({ header, type }) => ({ header, type })),
         filters: describeFilters(context.filters, context.columns),
         generatedAt: `${context.generatedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
       },
-    }).catch(() => undefined);
+    };
+    for (const renderer of this.renderers) void renderer.send(start);
   }
 
-  private crashError(code: number | null, signal: NodeJS.Signals | null): Error {
+  private fork(role: string, script: string, heapMb: number, onMessage: (message: unknown) => void, output = false): PdfChild {
+    const child = new PdfChild({
+      role,
+      script,
+      heapMb,
+      output,
+      onMessage,
+      crashError: (code, signal, stderr) => this.crashError(role, code, signal, stderr),
+    });
+    child.exited.catch((error: unknown) => this.breakDown(error instanceof Error ? error : new Error(String(error))));
+    return child;
+  }
+
+  private crashError(role: string, code: number | null, signal: NodeJS.Signals | null, stderr: string): Error {
     if (this.aborted) return new Error('The PDF export was aborted');
     const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
-    if (/heap out of memory/i.test(this.stderr)) return new Error(`PDF renderer ran out of memory after ${this.rows} rows (${how})`);
-    const lines = this.stderr.split('\n').map((line) => line.trim());
+    if (/heap out of memory/i.test(stderr)) return new Error(`PDF ${role} ran out of memory after ${this.rows} rows (${how})`);
+    const lines = stderr.split('\n').map((line) => line.trim());
     const detail = lines.find((line) => /Error\b/.test(line)) ?? lines.find((line) => line.length > 0);
-    return new Error(`PDF renderer ${how}${detail ? `: ${detail.slice(0, 300)}` : ''}`);
-  }
-
-  /**
-   * Resolves once the message is handed to the IPC channel, so a slow child holds the caller back.
-   * A closed channel means the child is exiting: its exit, through `failed`, gives the real reason.
-   */
-  private send(message: PdfRenderRequest): Promise<void> {
-    const sent = new Promise<void>((resolve) => {
-      if (this.child.connected) this.child.send(message, (error) => error ?? resolve());
-    });
-    return Promise.race([sent, this.failed]);
+    return new Error(`PDF ${role} ${how}${detail ? `: ${detail.slice(0, 300)}` : ''}`);
   }
 
   async write(rows: readonly ExportRow[]): Promise<void> {
     if (this.aborted) throw new Error('The PDF export was aborted');
     this.rows += rows.length;
     if (this.rows > MAX_RECORDS) throw new Error(`PDF exports are limited to ${MAX_RECORDS} records`);
-    await this.send({ type: 'rows', rows });
+    const message: RenderRequest = { type: 'rows', rows };
+    await Promise.race([Promise.all(this.renderers.map((renderer) => renderer.send(message))), this.failed]);
   }
 
   async finish(): Promise<void> {
     if (this.aborted) throw new Error('The PDF export was aborted');
     this.ending = true;
-    await this.send({ type: 'end' });
-    const done = await Promise.race([this.rendered, this.failed]);
+    const assembled = this.startAssembler();
+    this.pending = { index: 0, start: 0 };
+    this.dispatch();
+    const done = await Promise.race([assembled, this.failed]);
     this.out.end();
     await Promise.race([finished(this.out), this.failed]);
+    const rendererPeaks = [...this.rendererPeakKb.values()];
+    const mb = (kb: number | undefined): number | undefined => (kb === undefined ? undefined : Math.round(kb / 1024));
     this.logger.log({
       msg: 'PDF rendered',
-      rows: done?.rows ?? this.rows,
+      rows: this.rows,
+      pages: done.pages,
+      chunks: this.chunks,
+      renderers: this.renderers.length,
       ms: Date.now() - this.started,
-      childPeakRssMb: done?.peakRssKb === undefined ? undefined : Math.round(done.peakRssKb / 1024),
+      rendererPeakRssMb: mb(rendererPeaks.length > 0 ? Math.max(...rendererPeaks) : undefined),
+      assemblerPeakRssMb: mb(done.peakRssKb),
+      childrenPeakRssMbSum: mb(rendererPeaks.reduce((sum, kb) => sum + kb, done.peakRssKb ?? 0)),
     });
+  }
+
+  /** Resolves once the assembler has written the whole PDF and every child has exited cleanly. */
+  private async startAssembler(): Promise<AssembleDone> {
+    const assembler = this.fork(
+      'assembler',
+      'pdf/pdf-assemble.child.js',
+      ASSEMBLER_HEAP_MB,
+      (message) => {
+        if (isMessage<AssembleDone>(message, 'done')) this.done = message;
+      },
+      true,
+    );
+    this.assembler = assembler;
+    // It disconnects and exits by itself once it has written the PDF.
+    assembler.expectExit();
+    const pdf = assembler.output;
+    if (!pdf) throw new Error('PDF assembler output pipe is missing');
+    pdf.pipe(this.out, { end: false });
+    const start: AssembleRequest = { type: 'start', title: this.title };
+    void assembler.send(start);
+    await Promise.all([finished(pdf, { writable: false }), assembler.exited, ...this.renderers.map((renderer) => renderer.exited)]);
+    if (!this.done) throw new Error('The PDF assembler exited without finishing');
+    return this.done;
   }
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.pdf.unpipe(this.out);
-    this.stopChild();
+    this.assembler?.output?.unpipe(this.out);
+    this.stopChildren();
   }
 
-  private stopChild(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  private onRendererMessage(renderer: PdfChild, message: unknown): void {
+    if (isMessage<LaidOut>(message, 'laidOut')) this.laidOut(message);
+    else if (isMessage<Rendered>(message, 'rendered')) this.rendered(renderer, message);
+  }
+
+  private laidOut({ index, pages, next }: LaidOut): void {
+    const start = this.chunkStarts.get(index);
+    this.pages += pages;
+    if (next >= this.rows) {
+      this.chunks = index + 1;
+      const end: AssembleRequest = { type: 'end', chunks: this.chunks, pages: this.pages };
+      void this.assembler?.send(end);
+      this.releaseRenderers();
+    } else if (start === undefined || next <= start) {
+      this.breakDown(new Error(`PDF renderer made no progress in chunk ${index} (rows from ${String(start)})`));
+    } else {
+      this.pending = { index: index + 1, start: next };
+      this.dispatch();
+    }
+  }
+
+  private rendered(renderer: PdfChild, { index, pages, pdf, peakRssKb }: Rendered): void {
+    if (peakRssKb !== undefined) this.rendererPeakKb.set(renderer, Math.max(this.rendererPeakKb.get(renderer) ?? 0, peakRssKb));
+    const chunk: AssembleRequest = { type: 'chunk', index, pages, pdf };
+    void this.assembler?.send(chunk);
+    this.renderedChunks++;
+    this.idle.push(renderer);
+    this.dispatch();
+    this.releaseRenderers();
+  }
+
+  private dispatch(): void {
+    if (!this.pending || this.idle.length === 0) return;
+    const [renderer] = this.idle.splice(0, 1);
+    const { index, start } = this.pending;
+    this.pending = undefined;
+    this.chunkStarts.set(index, start);
+    // A short first chunk: the other renderers wait for its layout before they can start.
+    const rows = index === 0 && this.renderers.length > 1 ? Math.ceil(this.chunkRows / FIRST_CHUNK_SHARE) : this.chunkRows;
+    const chunk: RenderRequest = { type: 'chunk', index, start, rows };
+    void renderer.send(chunk);
+  }
+
+  private releaseRenderers(): void {
+    if (this.chunks !== undefined && this.renderedChunks === this.chunks) for (const renderer of this.renderers) renderer.release();
+  }
+
+  private stopChildren(): void {
+    this.assembler?.kill();
+    for (const renderer of this.renderers) renderer.kill();
   }
 }
 
@@ -202,7 +307,7 @@ export class PdfWriter extends ExportFormatWriter {
   override readonly maxRecords = MAX_RECORDS;
   private readonly logger = new Logger(PdfWriter.name);
 
-  open(out: Writable, context: ExportWriteContext): ExportWriter {
-    return new PdfRowWriter(out, context, this.logger);
+  open(out: Writable, context: ExportWriteContext, options?: PdfWriterOptions): ExportWriter {
+    return new PdfRowWriter(out, context, this.logger, options);
   }
 }

@@ -16,7 +16,13 @@ declare module 'pdfmake' {
     write(path: string): Promise<void>;
   }
 
+  interface VirtualFileSystem {
+    writeFileSync(filename: string, content: Buffer): void;
+  }
+
   interface PdfMake {
+    /** Files that font (and image) names resolve to before the local file system. */
+    virtualfs: VirtualFileSystem;
     setFonts(fonts: Record<string, FontFiles>): void;
     setUrlAccessPolicy(callback: (url: string) => boolean): void;
     setLocalAccessPolicy(callback: (path: string) => boolean): void;
