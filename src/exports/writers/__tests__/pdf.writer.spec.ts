@@ -4,25 +4,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import type { ExportColumn } from '../../query/export-query.provider';
+import { COLUMNS, edgeRows } from './writer-fixtures';
 import type { ExportRow, ExportWriteContext, ExportWriter } from '../export-writer';
 import { PdfWriter, describeFilters } from '../pdf.writer';
 import type { PdfWriterOptions } from '../pdf.writer';
 
-const COLUMNS: ExportColumn[] = [
-  { key: 'id', header: 'ID', type: 'integer' },
-  { key: 'driver_name', header: 'Driver', type: 'text', width: 20 },
-  { key: 'transaction_date', header: 'Transaction Date', type: 'datetime', width: 20 },
-  { key: 'posting_date', header: 'Posting Date', type: 'date' },
-  { key: 'amount', header: 'Amount', type: 'decimal' },
-  { key: 'note', header: 'Note', type: 'text' },
-];
-
-const ROWS: ExportRow[] = [
-  [1, 'José Núñez', '2024-01-31 23:30:00', '2024-01-31', '-12.50', '=SUM(A1:A2)'],
-  [2, null, null, null, null, null],
-  [3, 'Ann Lee', '2024-02-01 00:00:01', '2024-02-29', '1234567.89', 'paid'],
-];
+const ROWS = edgeRows('paid');
 
 /** Every 9th row has a note long enough to wrap over several lines, so rows differ in height. */
 const MANY_ROWS = Array.from({ length: 600 }, (_row, index): ExportRow => [

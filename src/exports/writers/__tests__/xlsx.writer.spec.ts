@@ -5,23 +5,11 @@ import { join } from 'node:path';
 import { ValueType, Workbook, stream as excelStream } from 'exceljs';
 import type { CellValue, Row } from 'exceljs';
 import type { ExportColumn } from '../../query/export-query.provider';
+import { COLUMNS, edgeRows } from './writer-fixtures';
 import type { ExportRow, ExportWriteContext } from '../export-writer';
 import { XlsxWriter, sheetName } from '../xlsx.writer';
 
-const COLUMNS: ExportColumn[] = [
-  { key: 'id', header: 'ID', type: 'integer' },
-  { key: 'driver_name', header: 'Driver', type: 'text', width: 20 },
-  { key: 'transaction_date', header: 'Transaction Date', type: 'datetime', width: 20 },
-  { key: 'posting_date', header: 'Posting Date', type: 'date' },
-  { key: 'amount', header: 'Amount', type: 'decimal' },
-  { key: 'note', header: 'Note', type: 'text' },
-];
-
-const ROWS: ExportRow[] = [
-  [1, 'José Núñez', '2024-01-31 23:30:00', '2024-01-31', '-12.50', '=SUM(A1:A2)'],
-  [2, null, null, null, null, null],
-  [3, 'Ann Lee', '2024-02-01 00:00:01', '2024-02-29', '1234567.89', '+1 555 0100'],
-];
+const ROWS = edgeRows('+1 555 0100');
 
 interface SheetRead {
   name: string;
