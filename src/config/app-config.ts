@@ -8,6 +8,15 @@ import { EnvDto } from './env.dto';
 
 export type DatabaseConfig = { kind: 'mysql'; url: string; database: string } | { kind: 'sqlite'; path: string };
 
+export interface S3Config {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
+}
+
 export class ConfigError extends Error {}
 
 /** The validated, defaulted configuration. Built once from the environment by `loadConfig`. */
@@ -36,6 +45,14 @@ export class AppConfig {
   readonly metricsPort!: number | undefined;
   /** Scheduling priority of worker processes (0-19): exports yield the CPU to the API and the database. */
   readonly workerNice!: number;
+  /** Base URL for links in emails and webhooks; the API's own address by default. */
+  readonly publicUrl!: string;
+  readonly downloadLinkTtlMs!: number;
+  /** S3-compatible storage when set; local disk (EXPORT_DIR) otherwise. */
+  readonly s3!: S3Config | undefined;
+  /** Email notifications are sent through this SMTP server; disabled when unset. */
+  readonly smtpUrl!: string | undefined;
+  readonly mailFrom!: string;
 
   constructor(values: Omit<AppConfig, 'embedded' | 'staleJobMs'>) {
     Object.assign(this, values);
@@ -81,6 +98,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
 
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (nodeEnv === 'production' && !env.JWT_SECRET) messages.push('JWT_SECRET is required when NODE_ENV=production');
+  if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) {
+    messages.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
   if (messages.length > 0) throw new ConfigError(`Invalid configuration: ${messages.join('; ')}`);
 
   const exportDir = resolve(env.EXPORT_DIR ?? './data/exports');
@@ -105,5 +125,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     queuePrefix: env.QUEUE_PREFIX ?? 'exports',
     metricsPort: env.METRICS_PORT,
     workerNice: env.WORKER_NICE ?? 10,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8000}`).replace(/\/+$/, ''),
+    downloadLinkTtlMs: parseDuration(env.DOWNLOAD_LINK_TTL ?? '15m'),
+    s3: env.S3_BUCKET
+      ? {
+          bucket: env.S3_BUCKET,
+          endpoint: env.S3_ENDPOINT,
+          region: env.S3_REGION ?? 'us-east-1',
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE === undefined ? env.S3_ENDPOINT !== undefined : env.S3_FORCE_PATH_STYLE === 'true',
+        }
+      : undefined,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? 'Exports <exports@localhost>',
   });
 }

@@ -9,6 +9,15 @@ export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 export const EXPORT_FORMATS = ['excel', 'csv', 'json', 'pdf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+export const EXPORT_COMPRESSIONS = ['gzip'] as const;
+export type ExportCompression = (typeof EXPORT_COMPRESSIONS)[number];
+
+/** Where to announce the outcome of an export (both optional). */
+export interface ExportNotify {
+  webhook_url?: string;
+  email?: string;
+}
+
 @Entity('export_jobs')
 export class ExportJob {
   @PrimaryGeneratedColumn({ type: 'integer' }) id!: number;
@@ -41,4 +50,10 @@ export class ExportJob {
   @Column({ type: 'varchar', length: 128, nullable: true }) idempotency_key!: string | null;
   /** SHA-256 of the normalised request, to tell a replay from a different request under the same key. */
   @Column({ type: 'varchar', length: 64, nullable: true }) request_hash!: string | null;
+  /** 'gzip' for a .csv.gz / .json.gz file; null for none. */
+  @Column({ type: 'varchar', length: 8, nullable: true }) compression!: ExportCompression | null;
+  /** Notification targets as JSON text (ExportNotify); null for none. */
+  @Column({ type: 'text', nullable: true }) notify!: string | null;
+  /** The schedule whose occurrence created this export, if any. */
+  @Column({ type: 'varchar', length: 36, nullable: true }) schedule_id!: string | null;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
 import { ACTIVE_STATUSES, ExportJob } from './export-job.entity';
-import type { ExportFormat, ExportStatus } from './export-job.entity';
+import type { ExportCompression, ExportFormat, ExportNotify, ExportStatus } from './export-job.entity';
 
 export interface NewExportJob {
   userId: string;
@@ -12,6 +12,9 @@ export interface NewExportJob {
   columns: string[] | null;
   idempotencyKey?: string;
   requestHash?: string;
+  compression?: ExportCompression | null;
+  notify?: ExportNotify | null;
+  scheduleId?: string | null;
 }
 
 export interface JobListFilter {
@@ -56,6 +59,9 @@ export class ExportJobsRepository {
         created_at: new Date(),
         idempotency_key: job.idempotencyKey ?? null,
         request_hash: job.requestHash ?? null,
+        compression: job.compression ?? null,
+        notify: job.notify ? JSON.stringify(job.notify) : null,
+        schedule_id: job.scheduleId ?? null,
       }),
     );
   }

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CreateExportDto } from './dto/create-export.dto';
-import type { ExportFormat } from './export-job.entity';
+import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
 import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';
@@ -15,7 +15,11 @@ export interface ParsedExportRequest {
   columns: ExportColumn[];
   /** As requested, or null for the type's defaults. */
   columnKeys: string[] | null;
+  compression: ExportCompression | null;
+  notify: ExportNotify | null;
 }
+
+const COMPRESSIBLE_FORMATS: readonly ExportFormat[] = ['csv', 'json'];
 
 /** Validates a whole request body and reports every offending field in one 400. */
 @Injectable()
@@ -39,8 +43,24 @@ export class ExportRequestParser {
     const filters = parseFilters(provider, dto.filters);
     const columns = resolveColumns(provider, dto.columns);
     errors.push(...filters.errors, ...columns.errors);
+    if (dto.compression && !COMPRESSIBLE_FORMATS.includes(dto.format)) {
+      errors.push(`compression applies to ${COMPRESSIBLE_FORMATS.join(' and ')} only; ${String(dto.format)} files are already compressed or not streamable`);
+    }
     if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
 
-    return { provider, format: dto.format, filters: filters.filters, columns: columns.columns, columnKeys: dto.columns ?? null };
+    return {
+      provider,
+      format: dto.format,
+      filters: filters.filters,
+      columns: columns.columns,
+      columnKeys: dto.columns ?? null,
+      compression: dto.compression ?? null,
+      notify: notifyTargets(dto.notify),
+    };
   }
+}
+
+function notifyTargets(dto: CreateExportDto['notify']): ExportNotify | null {
+  if (!dto || (!dto.webhook_url && !dto.email)) return null;
+  return { ...(dto.webhook_url ? { webhook_url: dto.webhook_url } : {}), ...(dto.email ? { email: dto.email } : {}) };
 }

@@ -56,7 +56,7 @@ export class TooManyActiveExportsException extends HttpException {
 }
 
 function requestHash(request: ParsedExportRequest): string {
-  const canonical = JSON.stringify([request.provider.exportType, request.format, request.filters, request.columnKeys]);
+  const canonical = JSON.stringify([request.provider.exportType, request.format, request.filters, request.columnKeys, request.compression, request.notify]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -98,6 +98,8 @@ export class ExportsService {
         format: request.format,
         filters: request.filters,
         columns: request.columnKeys,
+        compression: request.compression,
+        notify: request.notify,
         idempotencyKey,
         requestHash: idempotencyKey ? hash : undefined,
       });

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import { dataSourceOptions, MIGRATIONS } from '../../src/database/data-source-options';
 import { runMigrations } from '../../src/database/migrate';
 import type { DatabaseConfig } from '../../src/config/app-config';
 import { createMariaDb, createTempDir } from '../support/test-env';
@@ -25,7 +25,7 @@ describe(runMigrations.name, () => {
     const dir = createTempDir();
     const database: DatabaseConfig = { kind: 'sqlite', path: `${dir.path}/nested/db.sqlite` };
     try {
-      expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000', 'Operations1764500000000']);
+      expect(await runMigrations(database)).toEqual(MIGRATIONS.map((migration) => migration.name));
       expect(await runMigrations(database)).toEqual([]);
       for (const table of TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(12);
       for (const table of OPS_TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(6);
@@ -42,7 +42,7 @@ describe(runMigrations.name, () => {
     await scratch.drop();
     const database: DatabaseConfig = { kind: 'mysql', url: scratch.url, database: scratch.name };
     try {
-      expect(await runMigrations(database)).toEqual(['InitialSchema1764400000000', 'Operations1764500000000']);
+      expect(await runMigrations(database)).toEqual(MIGRATIONS.map((migration) => migration.name));
       expect(await runMigrations(database)).toEqual([]);
       for (const table of TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(12);
       for (const table of OPS_TABLES) expect((await columnsOf(database, table)).length).toBeGreaterThanOrEqual(6);

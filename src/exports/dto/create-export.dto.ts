@@ -1,8 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsIn, IsObject, IsOptional, IsString } from 'class-validator';
-import { EXPORT_FORMATS } from '../export-job.entity';
-import type { ExportFormat } from '../export-job.entity';
+import { Type } from 'class-transformer';
+import { IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
+import { EXPORT_COMPRESSIONS, EXPORT_FORMATS } from '../export-job.entity';
+import type { ExportCompression, ExportFormat } from '../export-job.entity';
 import { EXPORT_TYPES } from '../query/export-query.registry';
+
+export class ExportNotifyDto {
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/exports',
+    description: 'POSTed a signed JSON event (header Exports-Signature: t=...,v1=HMAC-SHA256) when the export completes or fails',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'notify.webhook_url must be an http(s) URL' })
+  @MaxLength(2048, { message: 'notify.webhook_url must be at most 2048 characters' })
+  webhook_url?: string;
+
+  @ApiPropertyOptional({ example: 'accounts@example.com', description: 'Emailed a link when the export completes or fails' })
+  @IsOptional()
+  @IsEmail({}, { message: 'notify.email must be an email address' })
+  @MaxLength(254, { message: 'notify.email must be at most 254 characters' })
+  email?: string;
+}
 
 export class CreateExportDto {
   @ApiProperty({ enum: EXPORT_TYPES, example: 'EZPASS' })
@@ -32,4 +50,16 @@ export class CreateExportDto {
   @IsOptional()
   @IsArray({ message: 'columns must be an array of column keys' })
   columns?: string[];
+
+  @ApiPropertyOptional({ enum: EXPORT_COMPRESSIONS, description: 'csv and json only: the file is gzip-compressed (.csv.gz, .json.gz)' })
+  @IsOptional()
+  @IsIn(EXPORT_COMPRESSIONS, { message: `compression must be one of: ${EXPORT_COMPRESSIONS.join(', ')}` })
+  compression?: ExportCompression;
+
+  @ApiPropertyOptional({ type: ExportNotifyDto, description: 'Announce the outcome by webhook and/or email' })
+  @IsOptional()
+  @IsObject({ message: 'notify must be an object' })
+  @ValidateNested()
+  @Type(() => ExportNotifyDto)
+  notify?: ExportNotifyDto;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EXPORT_FORMATS, EXPORT_STATUSES } from '../export-job.entity';
-import type { ExportFormat, ExportJob, ExportStatus } from '../export-job.entity';
+import { EXPORT_COMPRESSIONS, EXPORT_FORMATS, EXPORT_STATUSES } from '../export-job.entity';
+import type { ExportCompression, ExportFormat, ExportJob, ExportNotify, ExportStatus } from '../export-job.entity';
 
 /** Rate and time left, from the attempt's start and its last progress beat. */
 function throughput(job: ExportJob, now = Date.now()): { rows_per_second?: number; eta_seconds?: number } {
@@ -26,6 +26,9 @@ export class ExportStatusDto {
   @ApiPropertyOptional({ description: 'Present when FAILED' }) error?: string;
   @ApiProperty({ type: Object, description: 'Filters as validated' }) filters!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: [String] }) columns!: string[] | null;
+  @ApiProperty({ nullable: true, enum: EXPORT_COMPRESSIONS }) compression!: ExportCompression | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'Notification targets: webhook_url, email' }) notify!: ExportNotify | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The schedule that created this export' }) schedule_id!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) started_at!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) completed_at!: string | null;
@@ -49,6 +52,9 @@ export class ExportStatusDto {
       ...(job.error && job.status !== 'COMPLETED' ? { error: job.error } : {}),
       filters: JSON.parse(job.filters) as Record<string, unknown>,
       columns: job.columns ? (JSON.parse(job.columns) as string[]) : null,
+      compression: job.compression,
+      notify: job.notify ? (JSON.parse(job.notify) as ExportNotify) : null,
+      schedule_id: job.schedule_id,
       created_at: iso(job.created_at) as string,
       started_at: iso(job.started_at),
       completed_at: iso(job.completed_at),
