@@ -3,7 +3,8 @@
  * MariaDB and Redis) against `mariadb --batch --quick` on the same SELECT. Writes docs/benchmarks.md.
  *
  * Env: BENCH_MYSQL (server URL, default mysql://root@127.0.0.1:3306), BENCH_REDIS (redis://127.0.0.1:6379),
- * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,excel,pdf), BENCH_QUICK=1 (small sizes, for CI).
+ * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,excel,pdf; csv.gz and json.gz for gzip-compressed
+ * csv and json), BENCH_QUICK=1 (small sizes, for CI).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,12 @@ async function benchDatabase(rows: number): Promise<string> {
   return database.url;
 }
 
+/** The request body for a bench format name: `csv`, or `csv.gz` for csv with `compression: "gzip"`. */
+function exportRequest(format: string): object {
+  const [base, suffix] = format.split('.');
+  return { export_type: 'EZPASS', format: base, ...(suffix === 'gz' ? { compression: 'gzip' } : {}) };
+}
+
 async function runExport(port: number, format: string, rows: number): Promise<{ seconds: number; bytes: number }> {
   const token = sign({ roles: [] }, SECRET, { subject: 'bench', expiresIn: '2h' });
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
@@ -62,7 +69,7 @@ async function runExport(port: number, format: string, rows: number): Promise<{ 
   const created = await fetch(`http://127.0.0.1:${port}/api/exports/request`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ export_type: 'EZPASS', format }),
+    body: JSON.stringify(exportRequest(format)),
   });
   const { export_id: id } = (await created.json()) as { export_id: number };
   for (;;) {
@@ -133,7 +140,7 @@ async function measure(rows: number, format: string, databaseUrl: string, baseli
     const rssMb = peakRssMb(worker.pid as number);
     process.stderr.write('\r');
     log(
-      `  ${format.padEnd(5)} ${String(rows).padStart(8)} rows: ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, worker peak RSS ${rssMb.toFixed(0)} MB, ${(bytes / 1e6).toFixed(1)} MB`,
+      `  ${format.padEnd(7)} ${String(rows).padStart(8)} rows: ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, worker peak RSS ${rssMb.toFixed(0)} MB, ${(bytes / 1e6).toFixed(1)} MB`,
     );
     return { rows, format, seconds, rssMb, bytes, baseline };
   } finally {

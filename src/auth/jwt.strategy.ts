@@ -2,6 +2,7 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../config/app-config';
+import { userFromClaims } from './auth-user';
 import type { AuthUser, JwtClaims } from './auth-user';
 
 @Injectable()
@@ -16,9 +17,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   }
 
   validate(claims: JwtClaims): AuthUser {
-    const { sub, roles } = claims;
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 64) throw new UnauthorizedException();
-    const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
-    return { id: sub, roles: roleList, isAdmin: roleList.includes('admin') };
+    const user = userFromClaims(claims);
+    if (!user) throw new UnauthorizedException();
+    return user;
   }
 }

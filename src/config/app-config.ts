@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
@@ -37,6 +37,8 @@ export class AppConfig {
   readonly exportProgressMs!: number;
   readonly exportRetentionMs!: number;
   readonly maxActiveExports!: number;
+  /** Schedules whose cron fires more often than this are refused. */
+  readonly scheduleMinIntervalMs!: number;
   readonly rateLimitPerMinute!: number;
   readonly exportRequestsPerMinute!: number;
   readonly corsOrigins!: string[] | '*' | undefined;
@@ -53,6 +55,10 @@ export class AppConfig {
   /** Email notifications are sent through this SMTP server; disabled when unset. */
   readonly smtpUrl!: string | undefined;
   readonly mailFrom!: string;
+  /** HMAC-SHA256 key of the Exports-Signature header on webhooks. */
+  readonly webhookSecret!: string;
+  /** First retry delay of a failed notification; later ones double. */
+  readonly notifyRetryBaseMs!: number;
 
   constructor(values: Omit<AppConfig, 'embedded' | 'staleJobMs'>) {
     Object.assign(this, values);
@@ -90,6 +96,11 @@ function devJwtSecret(exportDir: string): string {
   return secret;
 }
 
+/** Without WEBHOOK_SECRET: a key derived from JWT_SECRET, so signing works out of the box and the JWT key never leaves. */
+export function derivedWebhookSecret(jwtSecret: string): string {
+  return createHmac('sha256', jwtSecret).update('exports-webhook-signing').digest('hex');
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv = true): AppConfig {
   if (readDotenv) loadDotenv({ quiet: true });
   const env = plainToInstance(EnvDto, { ...source }, { enableImplicitConversion: false });
@@ -104,11 +115,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
   if (messages.length > 0) throw new ConfigError(`Invalid configuration: ${messages.join('; ')}`);
 
   const exportDir = resolve(env.EXPORT_DIR ?? './data/exports');
+  const jwtSecret = env.JWT_SECRET ?? devJwtSecret(exportDir);
   return new AppConfig({
     env: nodeEnv,
     database: parseDatabase(env.DATABASE_URL ?? 'sqlite:./data/exports.sqlite'),
     redisUrl: env.REDIS_URL,
-    jwtSecret: env.JWT_SECRET ?? devJwtSecret(exportDir),
+    jwtSecret,
     jwtSecretGenerated: env.JWT_SECRET === undefined,
     exportDir,
     port: env.PORT ?? 8000,
@@ -119,6 +131,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     exportProgressMs: env.EXPORT_PROGRESS_MS ?? 1000,
     exportRetentionMs: parseDuration(env.EXPORT_RETENTION ?? '7d'),
     maxActiveExports: env.MAX_ACTIVE_EXPORTS ?? 5,
+    scheduleMinIntervalMs: parseDuration(env.SCHEDULE_MIN_INTERVAL ?? '1m'),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? 600,
     exportRequestsPerMinute: env.EXPORT_REQUESTS_PER_MINUTE ?? 30,
     corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(','),
@@ -139,5 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
       : undefined,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? 'Exports <exports@localhost>',
+    webhookSecret: env.WEBHOOK_SECRET ?? derivedWebhookSecret(jwtSecret),
+    notifyRetryBaseMs: env.NOTIFY_RETRY_BASE_MS ?? 10_000,
   });
 }

@@ -76,6 +76,10 @@ export class EnvDto {
   EXPORT_RETENTION?: string;
 
   @IsOptional()
+  @Matches(/^\d{1,6}[smhd]$/, { message: 'SCHEDULE_MIN_INTERVAL must be a duration such as 1m, 30s or 1h' })
+  SCHEDULE_MIN_INTERVAL?: string;
+
+  @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'MAX_ACTIVE_EXPORTS must be a whole number' })
   @Min(1)
@@ -152,4 +156,16 @@ export class EnvDto {
   @IsString()
   @MinLength(3)
   MAIL_FROM?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'WEBHOOK_SECRET must be at least 32 characters' })
+  WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'NOTIFY_RETRY_BASE_MS must be a whole number of milliseconds' })
+  @Min(10)
+  @Max(600_000)
+  NOTIFY_RETRY_BASE_MS?: number;
 }

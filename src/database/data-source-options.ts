@@ -9,11 +9,15 @@ import { PvbViolation } from '../pvb/pvb-violation.entity';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 import { Operations1764500000000 } from './migrations/1764500000000-operations';
 import { Delivery1764600000000 } from './migrations/1764600000000-delivery';
+import { Notifications1764700000000 } from './migrations/1764700000000-notifications';
 import { ExportEvent } from '../exports/audit/export-event.entity';
 import { ExportWorkerRecord } from '../exports/workers/export-worker.entity';
+import { ExportSchedule } from '../exports/schedules/export-schedule.entity';
+import { Schedules1764800000000 } from './migrations/1764800000000-schedules';
+import { ExportNotification } from '../exports/notifications/export-notification.entity';
 
-export const ENTITIES = [ExportJob, ExportEvent, ExportWorkerRecord, EzpassTransaction, PvbViolation, CurbTrip, LedgerPosting, LedgerBalance];
-export const MIGRATIONS = [InitialSchema1764400000000, Operations1764500000000, Delivery1764600000000];
+export const ENTITIES = [ExportJob, ExportEvent, ExportWorkerRecord, ExportNotification, ExportSchedule, EzpassTransaction, PvbViolation, CurbTrip, LedgerPosting, LedgerBalance];
+export const MIGRATIONS = [InitialSchema1764400000000, Operations1764500000000, Delivery1764600000000, Notifications1764700000000, Schedules1764800000000];
 
 /** mysql2 session settings shared by the TypeORM pool and the dedicated export read connections. */
 export const MYSQL_SESSION = { timezone: 'Z', charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true } as const;

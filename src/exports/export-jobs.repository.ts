@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
+import type { UpdateResult } from 'typeorm';
 import { ACTIVE_STATUSES, ExportJob } from './export-job.entity';
+import { ExportChangeFeed } from './live/export-change.feed';
 import type { ExportCompression, ExportFormat, ExportNotify, ExportStatus } from './export-job.entity';
 
 export interface NewExportJob {
@@ -42,7 +44,17 @@ export function sqlTime(date: Date): string {
  */
 @Injectable()
 export class ExportJobsRepository {
-  constructor(@InjectRepository(ExportJob) private readonly repo: Repository<ExportJob>) {}
+  constructor(
+    @InjectRepository(ExportJob) private readonly repo: Repository<ExportJob>,
+    private readonly changes: ExportChangeFeed,
+  ) {}
+
+  /** True when the conditional update hit the row; live event streams hear about it. */
+  private announce(id: number, result: UpdateResult): boolean {
+    const hit = (result.affected ?? 0) === 1;
+    if (hit) this.changes.publish(id);
+    return hit;
+  }
 
   async create(job: NewExportJob): Promise<ExportJob> {
     return this.repo.save(
@@ -117,7 +129,7 @@ export class ExportJobsRepository {
       { id, status: In([...ACTIVE_STATUSES]) },
       { status: 'CANCELLED', completed_at: new Date(), claim_token: null, error: 'Cancelled on request' },
     );
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   /** Puts a FAILED or CANCELLED job back in line (operators' retry). */
@@ -126,7 +138,7 @@ export class ExportJobsRepository {
       { id, status: In(['FAILED', 'CANCELLED']) },
       { status: 'PENDING', error: null, progress: 0, processed_records: 0, attempts: 0, completed_at: null, claim_token: null },
     );
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   /** PROCESSING jobs whose attempt has been silent since `before`. */
@@ -144,12 +156,12 @@ export class ExportJobsRepository {
       { id, status: 'PROCESSING', heartbeat_at: LessThan(before) },
       { status: 'FAILED', error, completed_at: new Date(), claim_token: null },
     );
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   async failPending(id: number, error: string): Promise<boolean> {
     const result = await this.repo.update({ id, status: 'PENDING' }, { status: 'FAILED', error, completed_at: new Date() });
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   findExpired(now: Date, limit = 500): Promise<ExportJob[]> {
@@ -162,7 +174,7 @@ export class ExportJobsRepository {
 
   async markExpired(id: number): Promise<boolean> {
     const result = await this.repo.update({ id, status: 'COMPLETED' }, { status: 'EXPIRED', claim_token: null });
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   async delete(id: number): Promise<void> {
@@ -212,7 +224,7 @@ export class ExportJobsRepository {
         stale: sqlTime(staleBefore),
       })
       .execute();
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   /** Records progress and proves the attempt is alive. False means the claim is lost: stop. */
@@ -221,7 +233,7 @@ export class ExportJobsRepository {
       { id, claim_token: token, status: 'PROCESSING' },
       { processed_records: progress.processed, total_records: progress.total, progress: progress.percent, heartbeat_at: new Date() },
     );
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   async complete(id: number, token: string, file: CompletedFile, expiresAt: Date): Promise<boolean> {
@@ -243,16 +255,17 @@ export class ExportJobsRepository {
         error: null,
       },
     );
-    return (result.affected ?? 0) === 1;
+    return this.announce(id, result);
   }
 
   /** Ends the attempt: back to PENDING for a retry, or FAILED for good. */
   async release(id: number, token: string, outcome: { final: boolean; error: string }): Promise<void> {
-    await this.repo.update(
+    const result = await this.repo.update(
       { id, claim_token: token, status: 'PROCESSING' },
       outcome.final
         ? { status: 'FAILED', error: outcome.error, completed_at: new Date(), claim_token: null }
         : { status: 'PENDING', error: outcome.error, claim_token: null },
     );
+    this.announce(id, result);
   }
 }

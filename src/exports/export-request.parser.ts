@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { AppConfig } from '../config/app-config';
 import { CreateExportDto } from './dto/create-export.dto';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
 import { parseFilters, resolveColumns } from './query/export-filters';
@@ -24,7 +25,10 @@ const COMPRESSIBLE_FORMATS: readonly ExportFormat[] = ['csv', 'json'];
 /** Validates a whole request body and reports every offending field in one 400. */
 @Injectable()
 export class ExportRequestParser {
-  constructor(private readonly registry: ExportQueryRegistry) {}
+  constructor(
+    private readonly registry: ExportQueryRegistry,
+    private readonly config: AppConfig,
+  ) {}
 
   parse(body: unknown): ParsedExportRequest {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -45,6 +49,9 @@ export class ExportRequestParser {
     errors.push(...filters.errors, ...columns.errors);
     if (dto.compression && !COMPRESSIBLE_FORMATS.includes(dto.format)) {
       errors.push(`compression applies to ${COMPRESSIBLE_FORMATS.join(' and ')} only; ${String(dto.format)} files are already compressed or not streamable`);
+    }
+    if (dto.notify?.email && !this.config.smtpUrl) {
+      errors.push('notify.email cannot be used: email is not configured on this server (SMTP_URL is unset)');
     }
     if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
 

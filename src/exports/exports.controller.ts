@@ -5,6 +5,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
+  ApiFoundResponse,
   ApiGoneResponse,
   ApiHeader,
   ApiTooManyRequestsResponse,
@@ -27,14 +28,9 @@ import { ExportAcceptedDto, ExportPageDto, ExportStatusDto } from './dto/export-
 import { ExportTypeDto } from './dto/export-type.dto';
 import { PageQueryDto } from './dto/page-query.dto';
 import { ExportEventDto } from './dto/export-event.dto';
+import { sendDownload } from './download-response';
 import { ExportsService, TooManyActiveExportsException } from './exports.service';
 import { ExportQueryRegistry } from './query/export-query.registry';
-
-/** `filename` for old clients (ASCII only), `filename*` (RFC 5987) for the exact UTF-8 name. */
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -130,6 +126,7 @@ export class ExportsController {
   @ApiOperation({ summary: 'Download a finished export' })
   @ApiProduces('text/csv', 'application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf')
   @ApiOkResponse({ description: 'The file, as an attachment' })
+  @ApiFoundResponse({ description: 'S3 storage: a redirect to a presigned URL of the file, valid 5 minutes' })
   @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
   @ApiConflictResponse({ description: 'Not finished yet' })
   @ApiGoneResponse({ description: 'Expired: the file was deleted by retention' })
@@ -137,10 +134,7 @@ export class ExportsController {
     @CurrentUser() user: AuthUser,
     @Param('id', ParseIntPipe) id: number,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<StreamableFile> {
-    const file = await this.exports.download(user, id);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    return new StreamableFile(file.stream, { type: file.contentType, length: file.size, disposition: contentDisposition(file.fileName) });
+  ): Promise<StreamableFile | undefined> {
+    return sendDownload(res, await this.exports.download(user, id));
   }
 }

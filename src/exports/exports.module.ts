@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { redisOptions } from '../redis/redis-options';
 import type { ProcessRole } from '../app-role';
@@ -17,9 +18,15 @@ import { RetentionService } from './retention/retention.service';
 import { ExportWorkerRecord } from './workers/export-worker.entity';
 import { WorkerRegistry } from './workers/worker-registry.service';
 import { ExportJobsRepository } from './export-jobs.repository';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ExportRequestParser } from './export-request.parser';
 import { ExportsController } from './exports.controller';
+import { ExportAccessSigner } from './live/export-access.signer';
+import { ExportChangeFeed, InProcessExportChangeFeed } from './live/export-change.feed';
+import { ExportLiveController } from './live/export-live.controller';
+import { RedisExportChangeFeed } from './live/redis-export-change.feed';
 import { ExportsService } from './exports.service';
+import { SchedulesModule } from './schedules/schedules.module';
 import { BullmqExportQueue } from './jobs/bullmq-export.queue';
 import { EXPORT_QUEUE, ExportQueue, RETRY_BASE_DELAY_MS } from './jobs/export-queue';
 import { ExportRunner } from './jobs/export-runner.service';
@@ -41,6 +48,16 @@ import { XlsxWriter } from './writers/xlsx.writer';
 
 const WRITERS: Type<ExportFormatWriter>[] = [CsvWriter, JsonWriter, XlsxWriter, PdfWriter];
 
+/**
+ * The S3-compatible bucket when S3_BUCKET is set, EXPORT_DIR otherwise. The AWS SDK is loaded only
+ * when used: it would add ~20 MB to every process.
+ */
+function storageProvider({ s3 }: AppConfig): Provider {
+  return s3
+    ? { provide: ExportStorage, useFactory: async () => new (await import('./storage/s3-export.storage')).S3ExportStorage(s3) }
+    : { provide: ExportStorage, useClass: LocalExportStorage };
+}
+
 /** The export engine. The queue is BullMQ when REDIS_URL is set, in-process otherwise. */
 @Module({})
 export class ExportsModule {
@@ -58,7 +75,10 @@ export class ExportsModule {
       global: true,
       imports: [
         DiscoveryModule,
+        AuthModule,
+        SchedulesModule.forRoot(config, role),
         TypeOrmModule.forFeature([ExportJob, ExportEvent, ExportWorkerRecord]),
+        NotificationsModule.forRoot(config, role),
         ...(config.redisUrl
           ? [
               BullModule.forRoot({
@@ -77,7 +97,7 @@ export class ExportsModule {
             ]
           : []),
       ],
-      controllers: role === 'all' || role === 'api' ? [ExportsController, MetricsController] : [],
+      controllers: role === 'all' || role === 'api' ? [ExportsController, ExportLiveController, MetricsController] : [],
       providers: [
         ExportQueryRegistry,
         ExportQueryPlanner,
@@ -94,11 +114,13 @@ export class ExportsModule {
         ...WRITERS,
         { provide: FORMAT_WRITERS, useFactory: (...writers: ExportFormatWriter[]) => writers, inject: WRITERS },
         ExportFormats,
-        { provide: ExportStorage, useClass: LocalExportStorage },
+        ExportAccessSigner,
+        { provide: ExportChangeFeed, useClass: config.redisUrl ? RedisExportChangeFeed : InProcessExportChangeFeed },
+        storageProvider(config),
         { provide: RowSourceFactory, useClass: config.database.kind === 'mysql' ? MysqlRowSourceFactory : SqliteRowSourceFactory },
         ...queueProviders,
       ],
-      exports: [ExportMetrics, ExportsService, ExportJobsRepository, ExportQueryRegistry, ExportQueue, RetentionService, WorkerRegistry, ExportAuditService],
+      exports: [ExportMetrics, ExportsService, ExportRequestParser, ExportJobsRepository, ExportQueryRegistry, ExportQueue, RetentionService, WorkerRegistry, ExportAuditService],
     };
   }
 }

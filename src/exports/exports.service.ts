@@ -26,12 +26,13 @@ import { ExportQueue } from './jobs/export-queue';
 import { ExportQueryPlanner } from './query/export-query.planner';
 import { ExportStorage } from './storage/export-storage';
 import type { StoredFile } from './storage/export-storage';
+import { compressedContentType } from './writers/compression';
 import { ExportFormats } from './writers/export-formats';
 
-export interface ExportDownload extends StoredFile {
-  fileName: string;
-  contentType: string;
-}
+/** A finished export's file: streamed by the API, or fetched by the client from the storage's own URL. */
+export type ExportDownload = { fileName: string; contentType: string } & (
+  { kind: 'stream'; file: StoredFile } | { kind: 'redirect'; url: string }
+);
 
 export interface RequestOutcome {
   job: ExportJob;
@@ -39,9 +40,16 @@ export interface RequestOutcome {
   created: boolean;
 }
 
+/** Set when an export is made by a schedule's occurrence rather than by a user's request. */
+export interface RequestOrigin {
+  scheduleId: string;
+}
+
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const ACTIVE_LIMIT_RETRY_AFTER_S = 30;
+/** The client follows the redirect at once; the URL only has to be valid when the download starts. */
+const PRESIGNED_URL_TTL_S = 300;
 
 /** 429 with Retry-After: the caller has as many exports running as allowed. */
 export class TooManyActiveExportsException extends HttpException {
@@ -75,7 +83,7 @@ export class ExportsService {
     private readonly audit: ExportAuditService,
   ) {}
 
-  async request(user: AuthUser, body: unknown, idempotencyKey?: string): Promise<RequestOutcome> {
+  async request(user: AuthUser, body: unknown, idempotencyKey?: string, origin?: RequestOrigin): Promise<RequestOutcome> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new BadRequestException(['Idempotency-Key must be 1-128 visible ASCII characters']);
     }
@@ -86,8 +94,11 @@ export class ExportsService {
       if (replay) return { job: replay, created: false };
     }
 
-    const active = await this.jobs.countActiveForUser(user.id);
-    if (active >= this.config.maxActiveExports) throw new TooManyActiveExportsException(active);
+    // A scheduled occurrence refused here would be lost, not retried: the limit is for interactive requests.
+    if (!origin) {
+      const active = await this.jobs.countActiveForUser(user.id);
+      if (active >= this.config.maxActiveExports) throw new TooManyActiveExportsException(active);
+    }
     await this.assertWithinFormatLimit(request);
 
     let job: ExportJob;
@@ -102,6 +113,7 @@ export class ExportsService {
         notify: request.notify,
         idempotencyKey,
         requestHash: idempotencyKey ? hash : undefined,
+        scheduleId: origin?.scheduleId,
       });
     } catch (error) {
       // Two requests racing with one key: the loser answers with the winner's export.
@@ -161,14 +173,22 @@ export class ExportsService {
 
   async download(user: AuthUser, id: number): Promise<ExportDownload> {
     const job = await this.findVisible(user, id);
-    if (job.status === 'EXPIRED') throw new GoneException(`Export ${id} has expired and its file was deleted; request it again`);
-    if (job.status !== 'COMPLETED' || !job.storage_key || !job.file_name) {
-      throw new ConflictException(`Export ${id} is ${job.status}; the file can be downloaded once it is COMPLETED`);
-    }
-    const file = await this.storage.open(job.storage_key);
-    if (!file) throw new GoneException(`The file of export ${id} is no longer available; request the export again`);
+    this.assertDownloadable(job);
+    const contentType = compressedContentType(this.formats.get(job.format).contentType, job.compression);
+    const download = await this.fileOf(job.storage_key, job.file_name, contentType);
+    if (!download) throw new GoneException(`The file of export ${id} is no longer available; request the export again`);
     await this.audit.record(job.id, 'downloaded', user.id);
-    return { ...file, fileName: job.file_name, contentType: this.formats.get(job.format).contentType };
+    return download;
+  }
+
+  /** A URL of the storage's own when it offers one, the file's bytes otherwise; undefined once the file is gone. */
+  private async fileOf(key: string, fileName: string, contentType: string): Promise<ExportDownload | undefined> {
+    if (this.storage.downloadUrl) {
+      const url = await this.storage.downloadUrl(key, { fileName, contentType, expiresInSeconds: PRESIGNED_URL_TTL_S });
+      return url === undefined ? undefined : { kind: 'redirect', url, fileName, contentType };
+    }
+    const file = await this.storage.open(key);
+    return file && { kind: 'stream', file, fileName, contentType };
   }
 
   /** Owner or admin: a PENDING job never runs; a PROCESSING one stops at its next progress beat. */
@@ -184,5 +204,13 @@ export class ExportsService {
   async events(user: AuthUser, id: number): Promise<ExportEvent[]> {
     const job = await this.findVisible(user, id);
     return this.audit.forExport(job.id);
+  }
+
+  /** 409 until the export is COMPLETED, 410 once retention deleted its file. */
+  assertDownloadable(job: ExportJob): asserts job is ExportJob & { storage_key: string; file_name: string } {
+    if (job.status === 'EXPIRED') throw new GoneException(`Export ${job.id} has expired and its file was deleted; request it again`);
+    if (job.status !== 'COMPLETED' || !job.storage_key || !job.file_name) {
+      throw new ConflictException(`Export ${job.id} is ${job.status}; the file can be downloaded once it is COMPLETED`);
+    }
   }
 }

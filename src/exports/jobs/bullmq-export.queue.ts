@@ -21,7 +21,7 @@ const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'wai
  */
 export const QUEUE_DEADLINE_MS = 2000;
 
-async function withinDeadline<T>(call: () => Promise<T>): Promise<T> {
+export async function withinDeadline<T>(call: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Redis did not answer within ${QUEUE_DEADLINE_MS} ms`)), QUEUE_DEADLINE_MS);

@@ -3,6 +3,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { AppConfig } from '../../config/app-config';
 import { ExportAuditService } from '../audit/export-audit.service';
 import { ExportJobsRepository } from '../export-jobs.repository';
+import { ExportNotifier } from '../notifications/export-notifier.service';
 import { RetentionService } from '../retention/retention.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { ExportQueue } from './export-queue';
@@ -30,6 +31,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
     private readonly registry: WorkerRegistry,
     private readonly retention: RetentionService,
     private readonly audit: ExportAuditService,
+    private readonly notifier: ExportNotifier,
   ) {}
 
   get intervalMs(): number {
@@ -58,6 +60,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
       await this.retention.expireDue();
       await this.failOrphans();
       await this.requeueLostPending();
+      await this.notifier.resumePending();
     } catch (error) {
       this.logger.warn(`Maintenance sweep failed: ${(error as Error).message}`);
     }
@@ -70,6 +73,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
       if (await this.jobs.failIfSilent(job.id, silentSince, ORPHANED_EXPORT_ERROR)) {
         this.logger.warn(`Export ${job.id} had no heartbeat since ${job.heartbeat_at?.toISOString()} and no retry left: FAILED`);
         await this.audit.record(job.id, 'failed', null, ORPHANED_EXPORT_ERROR);
+        await this.notifier.announce(job.id);
       }
     }
   }

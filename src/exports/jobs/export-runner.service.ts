@@ -8,6 +8,7 @@ import { ExportMetrics } from '../../metrics/export-metrics.service';
 import { ClaimLostError, ExportBusyError, PermanentExportError, userFacingError } from '../export.errors';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
+import { ExportNotifier } from '../notifications/export-notifier.service';
 import { exportFileName } from '../export-naming';
 import { resolveColumns } from '../query/export-filters';
 import type { NormalizedFilters } from '../query/export-filters';
@@ -17,6 +18,7 @@ import { RowSourceFactory } from '../rows/row-source';
 import type { RowSource } from '../rows/row-source';
 import { ExportStorage } from '../storage/export-storage';
 import type { PendingFile } from '../storage/export-storage';
+import { compressedExtension, compressedOutput } from '../writers/compression';
 import { ExportFormats } from '../writers/export-formats';
 import type { ExportWriter } from '../writers/export-writer';
 import { AttemptHeartbeat } from './attempt-heartbeat';
@@ -45,6 +47,7 @@ export class ExportRunner {
     private readonly audit: ExportAuditService,
     private readonly workers: WorkerRegistry,
     private readonly metrics: ExportMetrics,
+    private readonly notifier: ExportNotifier,
   ) {}
 
   async run(exportId: number, options: RunOptions): Promise<RunOutcome> {
@@ -74,6 +77,7 @@ export class ExportRunner {
     try {
       const { records, bytes } = await this.produce(job, token);
       await this.audit.record(exportId, 'completed', null, `${records} records, ${bytes} bytes`);
+      await this.notifier.announce(exportId);
       this.metrics.observe(job.export_type, job.format, 'completed', (Date.now() - started) / 1000, records);
       this.logger.log({
         msg: 'export completed',
@@ -111,6 +115,7 @@ export class ExportRunner {
         error: final ? message : `Attempt ${job.attempts} failed (${message}); retrying.`,
       });
       await this.audit.record(exportId, final ? 'failed' : 'retrying', null, message);
+      if (final) await this.notifier.announce(exportId);
       this.metrics.observe(job.export_type, job.format, final ? 'failed' : 'retrying', (Date.now() - started) / 1000);
       throw error;
     } finally {
@@ -140,9 +145,11 @@ export class ExportRunner {
       }
       heartbeat.setTotal(total);
 
-      const storageKey = `${job.id}-${randomUUID()}.${format.extension}`;
+      const extension = compressedExtension(format.extension, job.compression);
+      const storageKey = `${job.id}-${randomUUID()}.${extension}`;
       file = await this.storage.create(storageKey);
-      writer = format.open(file.stream, {
+      const output = compressedOutput(file.stream, job.compression);
+      writer = format.open(output.stream, {
         exportId: job.id,
         exportType: provider.exportType,
         title: provider.title,
@@ -157,10 +164,11 @@ export class ExportRunner {
         if (heartbeat.isLost) throw new ClaimLostError(job.id);
       }
       await writer.finish();
+      await output.done;
       const bytes = await file.commit();
       const records = heartbeat.processedRecords;
       await heartbeat.stop();
-      const fileName = exportFileName(provider, filters, job.id, format.extension);
+      const fileName = exportFileName(provider, filters, job.id, extension);
       const expiresAt = new Date(Date.now() + this.config.exportRetentionMs);
       if (!(await this.jobs.complete(job.id, token, { fileName, fileSize: bytes, storageKey, records }, expiresAt))) {
         await this.storage.remove(storageKey);

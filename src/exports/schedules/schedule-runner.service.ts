@@ -1,0 +1,47 @@
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { PermanentExportError } from '../export.errors';
+import { ExportsService } from '../exports.service';
+import { ExportSchedulesRepository } from './export-schedules.repository';
+import { exportBodyAt, storedRequest } from './schedule-request.parser';
+
+/** One idempotency key per occurrence: a second delivery of the same occurrence finds the first export. */
+export function occurrenceKey(scheduleId: string, occurrence: Date): string {
+  return `schedule:${scheduleId}:${occurrence.getTime()}`;
+}
+
+/** Runs one occurrence of a schedule: an ordinary export, made as the schedule's owner. */
+@Injectable()
+export class ScheduleRunner {
+  private readonly logger = new Logger(ScheduleRunner.name);
+
+  constructor(
+    private readonly schedules: ExportSchedulesRepository,
+    private readonly exports: ExportsService,
+  ) {}
+
+  /**
+   * The export id, or undefined when the schedule was deleted (its leftover occurrence does nothing).
+   * Throws PermanentExportError when the request is refused (no retry can fix it).
+   */
+  async run(scheduleId: string, occurrence: Date): Promise<number | undefined> {
+    const schedule = await this.schedules.findById(scheduleId);
+    if (!schedule) {
+      this.logger.log(`Schedule ${scheduleId} no longer exists; its ${occurrence.toISOString()} occurrence does nothing`);
+      return undefined;
+    }
+    const body = exportBodyAt(storedRequest(schedule.request), occurrence, schedule.timezone);
+    const owner = { id: schedule.user_id, roles: [], isAdmin: false };
+    try {
+      const { job, created } = await this.exports.request(owner, body, occurrenceKey(schedule.id, occurrence), { scheduleId: schedule.id });
+      await this.schedules.recordRun(schedule.id, occurrence, job.id);
+      if (created) this.logger.log(`Schedule ${schedule.id} made export ${job.id} for ${occurrence.toISOString()}`);
+      return job.id;
+    } catch (error) {
+      if (error instanceof HttpException && error.getStatus() < 500) {
+        const detail = JSON.stringify((error.getResponse() as { message?: unknown }).message ?? error.message);
+        throw new PermanentExportError(`Schedule ${schedule.id} could not make its ${occurrence.toISOString()} export: ${detail}`);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { ExportSchedule } from './export-schedule.entity';
+
+/** Fires a schedule's occurrences: BullMQ job schedulers with Redis, timers in the embedded profile. */
+export abstract class ScheduleTrigger {
+  /** Starts (or restarts) firing the schedule's occurrences. */
+  abstract upsert(schedule: ExportSchedule): Promise<void>;
+  /** Stops firing them. An occurrence already running still finishes. */
+  abstract remove(scheduleId: string): Promise<void>;
+}
+
+export const SCHEDULE_QUEUE = 'export-schedules';
+
+export interface ScheduleJobData {
+  scheduleId: string;
+}

@@ -1,0 +1,54 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { AppConfig } from '../../config/app-config';
+import { redisOptions } from '../../redis/redis-options';
+import { PermanentExportError } from '../export.errors';
+import { ScheduleRunner } from './schedule-runner.service';
+import { SCHEDULE_QUEUE } from './schedule-trigger';
+import type { ScheduleJobData } from './schedule-trigger';
+
+/** Occurrences are quick (they only create and queue an export), so a few at once is plenty. */
+const OCCURRENCE_CONCURRENCY = 4;
+
+/** Consumes the schedules queue in worker processes: each job is one occurrence of one schedule. */
+@Injectable()
+export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ScheduleWorker.name);
+  private worker?: Worker<ScheduleJobData>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runner: ScheduleRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const redisUrl = this.config.redisUrl;
+    if (!redisUrl) throw new Error('ScheduleWorker needs REDIS_URL');
+    this.worker = new Worker<ScheduleJobData>(SCHEDULE_QUEUE, (job) => this.process(job), {
+      connection: { ...redisOptions(redisUrl), maxRetriesPerRequest: null },
+      prefix: this.config.queuePrefix,
+      concurrency: OCCURRENCE_CONCURRENCY,
+    });
+    this.worker.on('error', (error) => this.logger.error(`Queue connection error: ${error.message}`));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async process(job: Job<ScheduleJobData>): Promise<void> {
+    // A job scheduler's job carries its occurrence's scheduled time as `prevMillis`; a retry keeps it.
+    const occurrence = new Date(job.opts.prevMillis ?? job.timestamp);
+    try {
+      await this.runner.run(job.data.scheduleId, occurrence);
+    } catch (error) {
+      if (error instanceof PermanentExportError) {
+        this.logger.error(error.message);
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
+import { EXPORT_REQUESTS_THROTTLER } from '../../http/rate-limit.module';
+import { CreateScheduleDto } from './dto/create-schedule.dto';
+import { ScheduleDto } from './dto/schedule.dto';
+import { SchedulesService } from './schedules.service';
+
+@ApiTags('schedules')
+@ApiBearerAuth()
+@SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: true })
+@ApiUnauthorizedResponse({ description: 'Missing, invalid or expired bearer token' })
+@Controller('exports/schedules')
+export class SchedulesController {
+  constructor(private readonly schedules: SchedulesService) {}
+
+  @Post()
+  @SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: false })
+  @ApiOperation({ summary: 'Schedule a recurring export; each occurrence is an ordinary export in my-exports' })
+  @ApiBody({ type: CreateScheduleDto })
+  @ApiCreatedResponse({ type: ScheduleDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid cron, timezone, relative date or export request; every offending field is named in `message`',
+  })
+  @ApiServiceUnavailableResponse({ description: 'The scheduler queue is unreachable; nothing was created' })
+  create(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<ScheduleDto> {
+    return this.schedules.create(user, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's schedules (an admin's: everyone's), oldest first" })
+  @ApiOkResponse({ type: [ScheduleDto] })
+  list(@CurrentUser() user: AuthUser): Promise<ScheduleDto[]> {
+    return this.schedules.list(user);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One schedule, with its next run' })
+  @ApiOkResponse({ type: ScheduleDto })
+  @ApiNotFoundResponse({ description: "Unknown, or another user's schedule" })
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<ScheduleDto> {
+    return this.schedules.get(user, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Stop a schedule; exports it already made stay' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: "Unknown, or another user's schedule" })
+  @ApiServiceUnavailableResponse({ description: 'The scheduler queue is unreachable; nothing was changed' })
+  delete(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
+    return this.schedules.delete(user, id);
+  }
+}
