@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import type { AppRole } from './app-role';
 import { AuthModule, globalAuthGuard } from './auth/auth.module';
+import { DevSignInModule } from './auth/dev-sign-in.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -26,6 +27,7 @@ export class AppModule {
         ...DOMAIN_MODULES,
         ExportsModule.forRoot(config, role),
         ...(servesHttp ? [HealthModule, RateLimitModule] : []),
+        ...(servesHttp && config.env !== 'production' ? [DevSignInModule] : []),
       ],
       // Order matters: authenticate first, so the rate limiter can key on the user.
       providers: servesHttp ? [globalAuthGuard, rateLimitGuard] : [],

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../config/app-config';
+import { mountExportCenter } from '../export-center/export-center.static';
 import { mountQueueDashboard } from '../ops/queue-dashboard';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -25,6 +26,7 @@ function bodyErrorHandler(error: { type?: string; status?: number }, _req: Reque
 /** Everything the HTTP edge needs, shared by main.ts and the e2e tests. */
 export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
+  mountExportCenter(app);
   app.use(
     helmet({
       // Swagger UI needs inline styles and data: images; scripts stay 'self' only.

@@ -1,0 +1,299 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
+import { axeViolations, launchBrowser, tabTo } from './support/browser';
+import type { TestBrowser } from './support/browser';
+import { excelValue, parseCsv, readXlsx } from './support/exports';
+import { seedEzpass } from './support/faults/seed';
+import { freePort, waitFor } from './support/processes';
+import { createTestStack, startTestApp } from './support/test-app';
+import type { TestApp, TestStack } from './support/test-app';
+import { tokenFor } from './support/tokens';
+
+const EZPASS = new EzpassExportQuery();
+const DEFAULT_COLUMNS = EZPASS.columns.filter((column) => !column.optional);
+/** `UPDATE_SCREENSHOT=1 npx jest test/export-center.e2e-spec.ts` refreshes the README's picture of a running export. */
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? join(__dirname, '..', 'docs', 'export-center.png') : undefined;
+
+describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)', () => {
+  let stack: TestStack;
+  let app: TestApp;
+  let browser: TestBrowser;
+  let baseUrl: string;
+  const downloads = mkdtempSync(join(tmpdir(), 'export-center-downloads-'));
+  /** Script errors and CSP violations of every page, checked after each test. */
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    stack = await createTestStack({ database: 'mariadb', redis: true, env: { EXPORT_PROGRESS_MS: '100', EXPORT_CONCURRENCY: '1' } });
+    await seedEzpass(stack.db, 120_000, 5);
+    app = await startTestApp(stack, 'all');
+    const port = await freePort();
+    await app.app.listen(port, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${port}`;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await stack?.teardown();
+    rmSync(downloads, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    expect(consoleErrors.splice(0)).toEqual([]);
+  });
+
+  async function openPage(): Promise<Page> {
+    const page = await browser.newPage();
+    page.on('console', (message) => {
+      // Chromium logs every 4xx answer too; those are expected here, the page's own errors are not.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await page.goto(`${baseUrl}/export-center`);
+    return page;
+  }
+
+  /** A new tab signed in by pasting `user`'s token. */
+  async function signedIn(user: string): Promise<Page> {
+    const page = await openPage();
+    await page.getByLabel('Access token').fill(tokenFor(user));
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'My exports' }).waitFor();
+    return page;
+  }
+
+  const item = (page: Page, id: number) => page.locator(`#export-${id}`);
+  const badgeOf = (page: Page, id: number) => item(page, id).locator('.badge');
+
+  async function firstExportId(page: Page): Promise<number> {
+    await page.locator('#export-list > li').first().waitFor();
+    return Number(await page.locator('#export-list > li').first().getAttribute('data-export-id'));
+  }
+
+  async function waitForStatus(page: Page, id: number, label: string, timeout = 60_000): Promise<void> {
+    await badgeOf(page, id)
+      .filter({ hasText: new RegExp(`^${label}$`) })
+      .waitFor({ timeout });
+  }
+
+  async function downloadFrom(page: Page, button: () => Promise<void>): Promise<string> {
+    const [download] = await Promise.all([page.waitForEvent('download'), button()]);
+    const path = join(downloads, download.suggestedFilename());
+    await download.saveAs(path);
+    return path;
+  }
+
+  async function fillPostingDates(page: Page, from: string, to: string): Promise<void> {
+    const group = page.getByRole('group', { name: 'Posting Date' });
+    await group.getByLabel('Period').selectOption('custom');
+    await group.getByLabel('From').fill(from);
+    await group.getByLabel('To').fill(to);
+  }
+
+  async function expectNoAxeViolations(page: Page): Promise<void> {
+    expect(await axeViolations(page)).toEqual([]);
+  }
+
+  it('serves the page under a strict Content-Security-Policy and signs in with a pasted token', async () => {
+    const response = await fetch(`${baseUrl}/export-center/`);
+    expect(response.status).toBe(200);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("style-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+
+    const page = await signedIn('empty-user');
+    expect(await page.locator('#user-label').textContent()).toBe('Signed in as empty-user');
+    expect(await page.locator('#list-empty').isVisible()).toBe(true);
+    await expectNoAxeViolations(page);
+    await page.close();
+  });
+
+  it('requests an EZPass Excel export: it appears at once, the bar rises, it is ready, and the .xlsx has the right rows', async () => {
+    const page = await signedIn('alice');
+    await page.getByLabel('Export type').selectOption({ label: 'EZPass tolls' });
+    expect(await page.getByLabel('Format').inputValue()).toBe('excel');
+    await fillPostingDates(page, '2024-01-01', '2024-01-31');
+    await page.getByRole('button', { name: 'Request export' }).click();
+
+    const id = await firstExportId(page);
+    expect(await item(page, id).locator('h3').textContent()).toBe('EZPass tolls · Jan 2024 · xlsx');
+    const seen: number[] = [];
+    let screenshotTaken = false;
+    await waitFor(
+      async () => {
+        const now = await item(page, id).locator('progress').getAttribute('aria-valuenow');
+        if (now !== null && Number(now) !== seen[seen.length - 1]) seen.push(Number(now));
+        if (SCREENSHOT && !screenshotTaken && Number(now) >= 30 && Number(now) < 90) {
+          screenshotTaken = true;
+          await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        }
+        return (await badgeOf(page, id).textContent()) === 'Ready';
+      },
+      60_000,
+      () => `export ${id} did not get ready`,
+    );
+    expect(seen.some((progress) => progress > 0 && progress < 100)).toBe(true);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(await page.locator('#announcer').textContent()).toBe('EZPass tolls · Jan 2024 · xlsx is ready to download.');
+    await expectNoAxeViolations(page);
+
+    const file = await downloadFrom(page, () => item(page, id).getByRole('button', { name: 'Download' }).click());
+    expect(file).toMatch(new RegExp(`ezpass_2024-01-01_2024-01-31_${id}\\.xlsx$`));
+    const [[, rows]] = await readXlsx(file, DEFAULT_COLUMNS.length);
+    const expected: Record<string, unknown>[] = await stack.db.query(
+      `SELECT ${DEFAULT_COLUMNS.map((c) => c.key).join(', ')} FROM ezpass_transactions
+        WHERE posting_date BETWEEN '2024-01-01' AND '2024-01-31' ORDER BY posting_date, id`,
+    );
+    expect(rows[0]).toEqual(DEFAULT_COLUMNS.map((column) => column.header));
+    expect(rows.length - 1).toBe(expected.length);
+    expect(rows.slice(1)).toEqual(expected.map((row) => DEFAULT_COLUMNS.map((column) => excelValue(column.type, row[column.key]))));
+    await page.close();
+  });
+
+  it('writes exactly the 3 chosen columns, in the order of the list, to the CSV header', async () => {
+    const page = await signedIn('dave');
+    await page.getByLabel('Format').selectOption('csv');
+    await fillPostingDates(page, '2024-01-01', '2024-01-03');
+    await page.getByLabel('Choose columns').check();
+    const picker = page.getByRole('group', { name: 'Columns to include' });
+    for (const box of await picker.getByRole('checkbox').all()) await box.uncheck();
+    for (const header of ['Amount', 'Plate', 'Posting Date']) await picker.getByLabel(header, { exact: true }).check();
+    await page.getByRole('button', { name: 'Request export' }).click();
+
+    const id = await firstExportId(page);
+    await waitForStatus(page, id, 'Ready');
+    const file = await downloadFrom(page, () => item(page, id).getByRole('button', { name: 'Download' }).click());
+    const [header, ...rows] = await parseCsv(readFileSync(file, 'utf8'));
+    expect(header).toEqual(['Posting Date', 'Plate', 'Amount']);
+    const [{ n }] = await stack.db.query(
+      "SELECT COUNT(*) AS n FROM ezpass_transactions WHERE posting_date BETWEEN '2024-01-01' AND '2024-01-03'",
+    );
+    expect(rows.length).toBe(Number(n));
+    expect(await item(page, id).locator('.summary').textContent()).toBe('Posting Date: 2024-01-01 to 2024-01-03 · 3 chosen columns');
+    await page.close();
+  });
+
+  it('shows a bad date range next to the To field and sends nothing; API errors land next to their fields or above the button', async () => {
+    const page = await signedIn('erin');
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/exports/request')) sent.push(request.postData() ?? '');
+    });
+    await fillPostingDates(page, '2024-02-01', '2024-01-01');
+    await page.getByRole('button', { name: 'Request export' }).click();
+
+    const to = page.getByRole('group', { name: 'Posting Date' }).getByLabel('To');
+    await page.locator('#error-to_posting_date').waitFor();
+    expect(await page.locator('#error-to_posting_date').textContent()).toBe('The end date must be on or after the start date.');
+    expect(await to.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#filter-to_posting_date:focus').count()).toBe(1);
+    expect(sent).toEqual([]);
+    await expectNoAxeViolations(page);
+
+    // A rule only the server knows: the 400 names the field, the page puts it next to that field.
+    await fillPostingDates(page, '2024-01-01', '2024-01-31');
+    await page.getByText('More filters').click();
+    await page.getByRole('textbox', { name: 'Plate', exact: true }).fill(Array.from({ length: 1001 }, (_, i) => `P${i}`).join(','));
+    await page.getByRole('button', { name: 'Request export' }).click();
+    await page.locator('#error-plate_number').waitFor();
+    expect(await page.locator('#error-plate_number').textContent()).toBe('"Plate" has 1001 values; at most 1000 are allowed.');
+    expect(await page.locator('#error-to_posting_date').isVisible()).toBe(false);
+
+    // 422: a PDF of more rows than the format allows is explained above the submit button.
+    await page.getByRole('textbox', { name: 'Plate', exact: true }).fill('');
+    await page.getByLabel('Format').selectOption('pdf');
+    await page.getByRole('button', { name: 'Request export' }).click();
+    await page.locator('#form-error').waitFor();
+    expect(await page.locator('#form-error').textContent()).toMatch(
+      /records match these filters; pdf exports are limited to 10000\. Narrow the filters/,
+    );
+    expect(sent).toHaveLength(2);
+    expect(Number((await stack.db.query("SELECT COUNT(*) AS n FROM export_jobs WHERE user_id = 'erin'"))[0].n)).toBe(0);
+    await page.close();
+  });
+
+  it('resumes a running export after a reload, and cancels it after a confirm: "Cancelled" within 2 s', async () => {
+    const page = await signedIn('carol');
+    await page.getByRole('button', { name: 'Request export' }).click();
+    const id = await firstExportId(page);
+    await waitForStatus(page, id, 'Running');
+    await expectNoAxeViolations(page);
+    await page.reload();
+    await waitForStatus(page, id, 'Running');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await item(page, id).getByRole('button', { name: 'Cancel' }).click();
+    await waitForStatus(page, id, 'Cancelled', 2000);
+    expect(await page.locator('#announcer').textContent()).toBe('EZPass tolls · all dates · xlsx was cancelled.');
+    expect(await item(page, id).getByRole('button').allTextContents()).toEqual(['Run again']);
+    expect((await stack.db.query('SELECT status FROM export_jobs WHERE id = ?', [id]))[0].status).toBe('CANCELLED');
+    await page.close();
+  });
+
+  it("never shows user A's exports to user B", async () => {
+    const [{ n }] = await stack.db.query("SELECT COUNT(*) AS n FROM export_jobs WHERE user_id = 'alice'");
+    expect(Number(n)).toBeGreaterThan(0);
+    const page = await signedIn('bob');
+    expect(await page.locator('#list-empty').isVisible()).toBe(true);
+    expect(await page.locator('#export-list > li').count()).toBe(0);
+    await page.close();
+  });
+
+  it('shows a failed export with its reason and a Run again action', async () => {
+    await stack.db.query(
+      `INSERT INTO export_jobs (user_id, export_type, format, filters, status, progress, processed_records, total_records, attempts, error, created_at)
+       VALUES ('frank', 'EZPASS', 'csv', '{}', 'FAILED', 40, 400, 1000, 3, 'The database connection was lost while reading rows.', NOW())`,
+    );
+    const page = await signedIn('frank');
+    const id = await firstExportId(page);
+    expect(await item(page, id).locator('.state').textContent()).toBe('Failed: The database connection was lost while reading rows.');
+    expect(await item(page, id).getByRole('button').allTextContents()).toEqual(['Run again']);
+    await expectNoAxeViolations(page);
+    await page.close();
+  });
+
+  it('signs in with dev sign-in outside production', async () => {
+    const page = await openPage();
+    await page.getByLabel('User id').fill('devuser');
+    await page.getByRole('button', { name: 'Dev sign-in' }).click();
+    await page.getByRole('heading', { name: 'My exports' }).waitFor();
+    expect(await page.locator('#user-label').textContent()).toBe('Signed in as devuser');
+    await page.close();
+  });
+
+  it('runs the whole happy path by keyboard only: sign in, request, wait, download', async () => {
+    const page = await openPage();
+    await tabTo(page, '#token-input');
+    await page.keyboard.type(tokenFor('kim'));
+    await tabTo(page, '#token-form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'My exports' }).waitFor();
+
+    await tabTo(page, '#export-type');
+    for (let i = 0; i < 10 && (await page.locator('#export-type').inputValue()) !== 'EZPASS'; i++) await page.keyboard.press('ArrowDown');
+    await tabTo(page, '#filter-from_posting_date');
+    await page.keyboard.type('01012024');
+    await tabTo(page, '#filter-to_posting_date');
+    await page.keyboard.type('01052024');
+    expect(await page.locator('#preset-posting_date').inputValue()).toBe('custom');
+    await tabTo(page, '#request-submit');
+    await page.keyboard.press('Enter');
+
+    const id = await firstExportId(page);
+    await waitForStatus(page, id, 'Ready');
+    await tabTo(page, `#export-${id} .action-download`);
+    const file = await downloadFrom(page, () => page.keyboard.press('Enter'));
+    const [[, rows]] = await readXlsx(file, DEFAULT_COLUMNS.length);
+    const [{ n }] = await stack.db.query(
+      "SELECT COUNT(*) AS n FROM ezpass_transactions WHERE posting_date BETWEEN '2024-01-01' AND '2024-01-05'",
+    );
+    expect(rows.length - 1).toBe(Number(n));
+    await page.close();
+  });
+});

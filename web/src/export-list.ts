@@ -1,0 +1,103 @@
+import type { ExportsApi } from './api.js';
+import { ExportItem } from './export-item.js';
+import type { ExportAction } from './export-item.js';
+import { ExportWatcher } from './live-status.js';
+import { isFinal } from './types.js';
+import type { ExportStatus, ExportType } from './types.js';
+
+const PER_PAGE = 10;
+
+export interface ExportListElements {
+  list: HTMLOListElement;
+  empty: HTMLElement;
+  pager: HTMLElement;
+  previous: HTMLButtonElement;
+  next: HTMLButtonElement;
+  pageLabel: HTMLElement;
+}
+
+export interface ExportListEvents {
+  action(action: ExportAction, item: ExportItem): void;
+  /** An export shown on the page reached a final status while the page watched it. */
+  finished(item: ExportItem): void;
+  error(error: unknown): void;
+}
+
+/** "My exports": one page, newest first, with a live watcher on each export still running. */
+export class ExportList {
+  private page = 1;
+  private totalPages = 1;
+  private items = new Map<number, ExportItem>();
+  private watchers = new Map<number, ExportWatcher>();
+
+  constructor(
+    private readonly api: ExportsApi,
+    private readonly types: ExportType[],
+    private readonly elements: ExportListElements,
+    private readonly events: ExportListEvents,
+  ) {
+    elements.previous.addEventListener('click', () => void this.load(this.page - 1).catch((error: unknown) => events.error(error)));
+    elements.next.addEventListener('click', () => void this.load(this.page + 1).catch((error: unknown) => events.error(error)));
+  }
+
+  async load(page = this.page): Promise<void> {
+    const result = await this.api.myExports(page, PER_PAGE);
+    this.page = result.page;
+    this.totalPages = Math.max(1, result.total_pages);
+    const items = result.items.map((status) => this.items.get(status.export_id) ?? this.item(status));
+    for (const [id, watcher] of this.watchers) {
+      if (!items.some((item) => item.id === id)) {
+        watcher.stop();
+        this.watchers.delete(id);
+      }
+    }
+    this.items = new Map(items.map((item) => [item.id, item]));
+    result.items.forEach((status) => this.show(status));
+    this.elements.list.replaceChildren(...items.map((item) => item.element));
+    this.elements.empty.hidden = items.length > 0;
+    this.elements.pager.hidden = this.totalPages <= 1;
+    this.elements.pageLabel.textContent = `Page ${this.page} of ${this.totalPages}`;
+    this.elements.previous.disabled = this.page <= 1;
+    this.elements.next.disabled = this.page >= this.totalPages;
+  }
+
+  /** A status from elsewhere (a cancel answer, say) for an export on this page. */
+  show(status: ExportStatus): void {
+    const item = this.items.get(status.export_id);
+    if (!item) return;
+    const wasActive = !isFinal(item.status.status);
+    item.update(status);
+    if (!isFinal(status.status)) this.watch(item);
+    else if (wasActive) {
+      this.watchers.get(item.id)?.stop();
+      this.watchers.delete(item.id);
+      this.events.finished(item);
+    }
+  }
+
+  stop(): void {
+    for (const watcher of this.watchers.values()) watcher.stop();
+    this.watchers.clear();
+    this.items.clear();
+    this.elements.list.replaceChildren();
+  }
+
+  private item(status: ExportStatus): ExportItem {
+    const type = this.types.find((candidate) => candidate.export_type === status.export_type);
+    return new ExportItem(type, status, (action, item) => this.events.action(action, item));
+  }
+
+  private watch(item: ExportItem): void {
+    if (this.watchers.has(item.id)) return;
+    this.watchers.set(
+      item.id,
+      new ExportWatcher(this.api, item.id, {
+        status: (status) => this.show(status),
+        error: (error) => {
+          this.watchers.delete(item.id);
+          this.events.error(error);
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import type { ExportFilter, ExportStatus, ExportStatusName, ExportType, FilterValues } from './types.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY_MS = 86_400_000;
+
+export const STATUS_LABELS: Record<ExportStatusName, string> = {
+  PENDING: 'Waiting to start',
+  PROCESSING: 'Running',
+  COMPLETED: 'Ready',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+  EXPIRED: 'Expired',
+};
+
+export const FORMAT_LABELS: Record<string, string> = {
+  excel: 'Excel (.xlsx)',
+  csv: 'CSV',
+  json: 'JSON',
+  pdf: 'PDF (at most 10,000 rows)',
+};
+
+export function fileExtension(format: string, compression: string | null): string {
+  const extension = format === 'excel' ? 'xlsx' : format;
+  return compression === 'gzip' ? `${extension}.gz` : extension;
+}
+
+export const count = (n: number): string => n.toLocaleString('en-US');
+
+export function bytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = size / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+export function dateTime(iso: string): string {
+  return new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function expiresIn(iso: string, now = Date.now()): string {
+  const days = Math.floor((new Date(iso).getTime() - now) / DAY_MS);
+  if (days < 1) return 'expires today';
+  return days === 1 ? 'expires in 1 day' : `expires in ${days} days`;
+}
+
+/** "Posting Date" for the column a filter applies to: its header when it is a column, else the name. */
+export function columnLabel(type: ExportType | undefined, column: string): string {
+  const header = type?.columns.find((candidate) => candidate.key === column)?.header;
+  return header ?? column.replace(/_/g, ' ').replace(/^./, (first) => first.toUpperCase());
+}
+
+export function filterLabel(type: ExportType | undefined, filter: Pick<ExportFilter, 'column' | 'match'>): string {
+  const label = columnLabel(type, filter.column);
+  return filter.match === 'any' ? label : `${label} ${filter.match}`;
+}
+
+const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
+
+/** First and last day of the month `offset` months from the one `today` is in (UTC calendar dates). */
+export function monthRange(offset: number, today = new Date()): [string, string] {
+  const first = new Date(Date.UTC(today.getFullYear(), today.getMonth() + offset, 1));
+  const last = new Date(Date.UTC(today.getFullYear(), today.getMonth() + offset + 1, 0));
+  return [isoDay(first), isoDay(last)];
+}
+
+/** "Jan 2024" when the range is exactly one calendar month. */
+function monthName(from: string, to: string): string | undefined {
+  const [year, month] = from.split('-').map(Number);
+  const [first, last] = monthRange(0, new Date(year, month - 1, 1));
+  return from === first && to === last ? `${MONTHS[month - 1]} ${year}` : undefined;
+}
+
+function rangeLabel(from: string | undefined, to: string | undefined): string {
+  if (from && to) return monthName(from, to) ?? (from === to ? from : `${from} to ${to}`);
+  if (from) return `from ${from}`;
+  return to ? `until ${to}` : '';
+}
+
+/** The period of the first date filter that is set: "Jan 2024", "2024-01-05 to 2024-01-20", "all dates". */
+export function periodLabel(type: ExportType | undefined, filters: FilterValues): string {
+  const dateColumns = [...new Set((type?.filters ?? []).filter((f) => f.kind === 'date').map((f) => f.column))];
+  for (const column of dateColumns) {
+    const text = rangeLabel(filters[`from_${column}`] as string | undefined, filters[`to_${column}`] as string | undefined);
+    if (text) return text;
+  }
+  return 'all dates';
+}
+
+/** "EZPass tolls · Jan 2024 · xlsx" */
+export function exportName(type: ExportType | undefined, status: ExportStatus): string {
+  return [type?.title ?? status.export_type, periodLabel(type, status.filters), fileExtension(status.format, status.compression)].join(
+    ' · ',
+  );
+}
+
+/** Every filter and the column choice, in words. */
+export function filterSummary(type: ExportType | undefined, status: ExportStatus): string {
+  const parts: string[] = [];
+  const ranges = new Map<string, { kind: string; from?: string; to?: string }>();
+  for (const [key, value] of Object.entries(status.filters)) {
+    const filter = type?.filters.find((candidate) => candidate.key === key);
+    if (filter && filter.match !== 'any') {
+      const range = ranges.get(filter.column) ?? { kind: filter.kind };
+      range[filter.match] = String(value);
+      ranges.set(filter.column, range);
+    } else {
+      parts.push(`${columnLabel(type, filter?.column ?? key)}: ${Array.isArray(value) ? value.join(', ') : value}`);
+    }
+  }
+  for (const [column, range] of ranges) parts.unshift(`${columnLabel(type, column)}: ${rangeLabel(range.from, range.to)}`);
+  const columns = status.columns ? `${status.columns.length} chosen columns` : 'default columns';
+  return [parts.length > 0 ? parts.join('; ') : 'No filters', columns].join(' · ');
+}

@@ -1,0 +1,78 @@
+/** The shapes of the public API the page uses (see /api/docs). */
+
+export type ExportStatusName = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'EXPIRED';
+
+export const FINAL_STATUSES: readonly ExportStatusName[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
+
+export const isFinal = (status: ExportStatusName): boolean => FINAL_STATUSES.includes(status);
+
+export interface ExportColumn {
+  key: string;
+  header: string;
+  type: string;
+  default: boolean;
+}
+
+export interface ExportFilter {
+  key: string;
+  kind: 'date' | 'amount' | 'values';
+  match: 'from' | 'to' | 'any';
+  column: string;
+  description: string;
+}
+
+export interface ExportType {
+  export_type: string;
+  title: string;
+  formats: string[];
+  columns: ExportColumn[];
+  filters: ExportFilter[];
+}
+
+export type FilterValues = Record<string, string | string[]>;
+
+export interface ExportStatus {
+  export_id: number;
+  export_type: string;
+  format: string;
+  status: ExportStatusName;
+  progress: number;
+  processed_records: number;
+  total_records: number | null;
+  file_name: string | null;
+  file_size: number | null;
+  error?: string;
+  filters: FilterValues;
+  columns: string[] | null;
+  compression: string | null;
+  created_at: string;
+  expires_at: string | null;
+  rows_per_second?: number;
+  eta_seconds?: number;
+}
+
+export interface ExportPage {
+  items: ExportStatus[];
+  total_items: number;
+  page: number;
+  per_page: number;
+  total_pages: number;
+}
+
+export interface ExportRequestBody {
+  export_type: string;
+  format: string;
+  filters?: FilterValues;
+  columns?: string[];
+  compression?: string;
+}
+
+export interface ExportAccepted {
+  export_id: number;
+  status: ExportStatusName;
+}
+
+export interface DownloadLink {
+  url: string;
+  expires_at: string;
+}
