@@ -4,6 +4,7 @@ import { ExportAccessSigner } from '../src/exports/live/export-access.signer';
 import { download, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';
 import { seedEzpass } from './support/faults/seed';
+import { launchBrowser } from './support/browser';
 import { readSse } from './support/sse';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
@@ -54,6 +55,40 @@ describe('Live progress and signed download links (MariaDB + Redis; API and work
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const last = seen[seen.length - 1];
     expect(last).toMatchObject({ export_id: id, status: 'COMPLETED', progress: 100, processed_records: 150_000, file_url: `/api/exports/${id}/download` });
+  });
+
+  it("feeds a browser's EventSource (no headers, query token) up to 100", async () => {
+    const ahead = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv', filters: {} });
+    const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv', filters: {} });
+    const { events_url: eventsUrl } = (await http().post(`/api/exports/${id}/events-token`).set(bearer(alice))).body as { events_url: string };
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/export-center`);
+      const seen = await page.evaluate(
+        (url) =>
+          new Promise<{ status: string; progress: number }[]>((resolve, reject) => {
+            const received: { status: string; progress: number }[] = [];
+            const source = new EventSource(url);
+            source.addEventListener('status', (event) => {
+              const status = JSON.parse((event as MessageEvent).data as string) as { status: string; progress: number };
+              received.push({ status: status.status, progress: status.progress });
+              if (status.status === 'COMPLETED') {
+                source.close();
+                resolve(received);
+              }
+            });
+            setTimeout(() => reject(new Error(`no COMPLETED after 60 s: ${JSON.stringify(received)}`)), 60_000);
+          }),
+        eventsUrl,
+      );
+      const progress = seen.filter((status) => status.status === 'PROCESSING').map((status) => status.progress);
+      expect(new Set(progress.filter((p) => p > 0 && p < 100)).size).toBeGreaterThanOrEqual(3);
+      expect(seen[seen.length - 1]).toEqual({ status: 'COMPLETED', progress: 100 });
+    } finally {
+      await browser.close();
+    }
+    expect((await waitForExport(http, alice, ahead)).status).toBe('COMPLETED');
   });
 
   it('accepts the bearer header too, and sends the final status at once for a finished export', async () => {
