@@ -1,19 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { UnrecoverableError, Worker } from 'bullmq';
-import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
-import { redisOptions } from '../../redis/redis-options';
+import { createQueueWorker } from '../../redis/queue-worker';
 import { PermanentExportError } from '../export.errors';
 import type { ExportJobData } from './bullmq-export.queue';
 import { EXPORT_QUEUE } from './export-queue';
 import { ExportRunner } from './export-runner.service';
 
-/**
- * The BullMQ consumer. Built by hand rather than with `@Processor` because its lock, stall and
- * concurrency settings come from the validated runtime config, which a static decorator cannot read.
- * It only unpacks the job and calls the runner.
- */
+/** The BullMQ consumer of the exports queue: it only unpacks the job and calls the runner. */
 @Injectable()
 export class ExportWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExportWorker.name);
@@ -25,18 +21,13 @@ export class ExportWorker implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    const redisUrl = this.config.redisUrl;
-    if (!redisUrl) throw new Error('ExportWorker needs REDIS_URL');
-    this.worker = new Worker<ExportJobData>(EXPORT_QUEUE, (job) => this.process(job), {
-      connection: { ...redisOptions(redisUrl), maxRetriesPerRequest: null },
-      prefix: this.config.queuePrefix,
+    this.worker = createQueueWorker<ExportJobData>(this.config, EXPORT_QUEUE, (job) => this.process(job), this.logger, {
       concurrency: this.config.exportConcurrency,
       lockDuration: this.config.exportLockMs,
       stalledInterval: Math.max(1000, Math.floor(this.config.exportLockMs / 2)),
       // A job whose worker died is handed out again; the attempt budget still bounds retries.
       maxStalledCount: this.config.exportAttempts,
     });
-    this.worker.on('error', (error) => this.logger.error(`Queue connection error: ${error.message}`));
     this.logger.log(`Export worker ${this.runner.workerId} listening (concurrency ${this.config.exportConcurrency})`);
   }
 

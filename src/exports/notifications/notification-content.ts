@@ -64,7 +64,8 @@ export function exportEmail(job: ExportJob, outcome: NotificationOutcome, title:
         `Download: ${links.download_url ?? ''}`,
         `Status: ${links.status_url}`,
         '',
-        'Both links need your API bearer token.',
+        `Or sign in to the Export Center: ${publicUrl}/export-center`,
+        '(the links above need your API bearer token)',
         '',
       ].join('\n'),
     };

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
-import { redisOptions } from '../../redis/redis-options';
+import { createQueueWorker } from '../../redis/queue-worker';
 import type { NotificationJobData } from './bullmq-notification.queue';
 import { NotificationDelivery } from './notification-delivery.service';
 import { NOTIFICATION_QUEUE } from './notification-queue';
 
 const CONCURRENCY = 4;
 
-/** The BullMQ consumer of the notifications queue (worker role); built by hand like ExportWorker. */
+/** The BullMQ consumer of the notifications queue (worker role). */
 @Injectable()
 export class NotificationWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationWorker.name);
@@ -21,14 +21,13 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    const redisUrl = this.config.redisUrl;
-    if (!redisUrl) throw new Error('NotificationWorker needs REDIS_URL');
-    this.worker = new Worker<NotificationJobData>(NOTIFICATION_QUEUE, (job) => this.delivery.deliver(job.data.notificationId), {
-      connection: { ...redisOptions(redisUrl), maxRetriesPerRequest: null },
-      prefix: this.config.queuePrefix,
-      concurrency: CONCURRENCY,
-    });
-    this.worker.on('error', (error) => this.logger.error(`Notification queue connection error: ${error.message}`));
+    this.worker = createQueueWorker<NotificationJobData>(
+      this.config,
+      NOTIFICATION_QUEUE,
+      (job) => this.delivery.deliver(job.data.notificationId),
+      this.logger,
+      { concurrency: CONCURRENCY },
+    );
   }
 
   /** Before, not on, shutdown: a delivery in flight still needs the database. */

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { UnrecoverableError, Worker } from 'bullmq';
-import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
-import { redisOptions } from '../../redis/redis-options';
+import { createQueueWorker } from '../../redis/queue-worker';
 import { PermanentExportError } from '../export.errors';
 import { ScheduleRunner } from './schedule-runner.service';
 import { SCHEDULE_QUEUE } from './schedule-trigger';
@@ -24,14 +24,9 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    const redisUrl = this.config.redisUrl;
-    if (!redisUrl) throw new Error('ScheduleWorker needs REDIS_URL');
-    this.worker = new Worker<ScheduleJobData>(SCHEDULE_QUEUE, (job) => this.process(job), {
-      connection: { ...redisOptions(redisUrl), maxRetriesPerRequest: null },
-      prefix: this.config.queuePrefix,
+    this.worker = createQueueWorker<ScheduleJobData>(this.config, SCHEDULE_QUEUE, (job) => this.process(job), this.logger, {
       concurrency: OCCURRENCE_CONCURRENCY,
     });
-    this.worker.on('error', (error) => this.logger.error(`Queue connection error: ${error.message}`));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
