@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { CellValue, Style, Worksheet, stream as ExcelStream } from 'exceljs';
+import type { Style, Worksheet, stream as ExcelStream } from 'exceljs';
 import type { ColumnType, ExportColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
@@ -30,8 +30,6 @@ const NUM_FMT: Record<ColumnType, string | undefined> = {
 // A cell's font replaces the default font rather than adding to it, so it names the face and size too.
 const HEADER_STYLE: Partial<Style> = { font: { name: 'Calibri', family: 2, size: 11, bold: true } };
 
-type ToCell = (value: unknown) => CellValue;
-
 function digits(text: string, start: number, end: number): number {
   let value = 0;
   for (let i = start; i < end; i++) {
@@ -56,29 +54,41 @@ function utcMillis(text: string): number {
   );
 }
 
-/** Read as UTC, because exceljs turns a Date into a serial through its UTC time (no zone shift). */
-function utcDate(value: unknown): CellValue {
-  if (value instanceof Date) return value;
-  const text = String(value);
-  const millis = utcMillis(text);
-  if (Number.isNaN(millis)) return text;
-  return new Date(millis);
+const MS_PER_DAY = 86_400_000;
+/** Excel's serial day number of 1970-01-01 (1900 date system). */
+const UNIX_EPOCH_SERIAL = 25_569;
+
+// eslint-disable-next-line no-control-regex
+const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/;
+// eslint-disable-next-line no-control-regex
+const XML_SPECIAL_ALL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+const XML_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
+
+/** Escaped for XML text; characters XML 1.0 cannot carry (C0 controls but tab, LF, CR; DEL) are dropped. */
+function xmlText(text: string): string {
+  return XML_SPECIAL.test(text) ? text.replace(XML_SPECIAL_ALL, (char) => XML_ESCAPES[char] ?? '') : text;
 }
 
-function toNumber(value: unknown): CellValue {
+/**
+ * A cell's XML after `<c r="A2"`, given its style attribute. Text is a string cell (`t="str"`,
+ * what exceljs writes without shared strings), never an `<f>` formula, so text needs no formula
+ * guard, unlike CSV. Dates are serial numbers of their UTC wall-clock time (no zone shift).
+ */
+type CellXml = (value: unknown, style: string) => string;
+
+const textCell: CellXml = (value, style) => `${style} t="str"><v>${xmlText(typeof value === 'string' ? value : String(value))}</v></c>`;
+
+const numberCell: CellXml = (value, style) => {
   const number = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(number) ? number : String(value);
-}
-
-// Cells are typed in xlsx: exceljs writes every string as a text cell (never an <f> formula), so
-// text needs no formula guard here, unlike CSV.
-const TO_CELL: Record<ColumnType, ToCell> = {
-  text: (value) => (typeof value === 'string' ? value : String(value)),
-  integer: toNumber,
-  decimal: toNumber,
-  date: utcDate,
-  datetime: utcDate,
+  return Number.isFinite(number) ? `${style}><v>${number}</v></c>` : textCell(value, style);
 };
+
+const dateCell: CellXml = (value, style) => {
+  const millis = value instanceof Date ? value.getTime() : utcMillis(String(value));
+  return Number.isNaN(millis) ? textCell(value, style) : `${style}><v>${UNIX_EPOCH_SERIAL + millis / MS_PER_DAY}</v></c>`;
+};
+
+const CELL_XML: Record<ColumnType, CellXml> = { text: textCell, integer: numberCell, decimal: numberCell, date: dateCell, datetime: dateCell };
 
 export function sheetName(title: string, index: number): string {
   const suffix = index === 1 ? '' : ` (${index})`;
@@ -113,6 +123,25 @@ function isEmitter(value: unknown): value is EventEmitter {
   return value instanceof EventEmitter;
 }
 
+interface XmlSink {
+  write(xml: string): unknown;
+}
+
+/** The stream exceljs writes a worksheet's XML into; data rows go there directly (see addRows). */
+function sheetXmlSink(sheet: Worksheet): XmlSink {
+  const stream = property(sheet, 'stream');
+  if (typeof property(stream, 'write') !== 'function') throw new Error('Unsupported exceljs version: no worksheet stream');
+  return stream as XmlSink;
+}
+
+/** The workbook's style registry: the `s` index of each column's style. */
+function styleIndex(workbook: ExcelStream.xlsx.WorkbookWriter, style: Partial<Style>): number {
+  const styles = property(workbook, 'styles');
+  const add = property(styles, 'addStyleModel');
+  if (typeof add !== 'function') throw new Error('Unsupported exceljs version: no style registry');
+  return (add as (model: Partial<Style>) => number).call(styles, style);
+}
+
 /**
  * The PassThrough exceljs pipes a worksheet's XML into (archiver-utils wraps exceljs's own stream
  * in one), or undefined if exceljs internals change shape; readable-stream 2 has no writableLength.
@@ -133,16 +162,16 @@ function loadExcelStream(): typeof ExcelStream {
 class XlsxRowWriter implements ExportWriter {
   private readonly workbook: ExcelStream.xlsx.WorkbookWriter;
   private readonly columns: readonly ExportColumn[];
-  private readonly toCell: ToCell[];
-  /**
-   * One style object per column, assigned to every cell of the column. exceljs copies the column
-   * style into a fresh object per cell, which misses its style cache (keyed by object identity).
-   */
+  private readonly cellXml: CellXml[];
+  private readonly letters: string[];
+  /** ` s="N"` per column: its number format's style index, or nothing for the default style. */
+  private readonly styleAttributes: string[];
   private readonly styles: Partial<Style>[];
   private readonly lastColumn: string;
   /** Settles when the output ends: resolves on finish, rejects on an error or an early close. */
   private readonly ended: Promise<void>;
   private sheet: Worksheet;
+  private sheetXml: XmlSink;
   private sheetIndex = 1;
   private sheetRows = 0;
   private aborted = false;
@@ -153,7 +182,8 @@ class XlsxRowWriter implements ExportWriter {
     private readonly maxRowsPerSheet: number,
   ) {
     this.columns = context.columns;
-    this.toCell = this.columns.map((column) => TO_CELL[column.type]);
+    this.cellXml = this.columns.map((column) => CELL_XML[column.type]);
+    this.letters = this.columns.map((_column, index) => columnLetter(index + 1));
     this.styles = this.columns.map((column) => {
       const numFmt = NUM_FMT[column.type];
       return numFmt === undefined ? {} : { numFmt };
@@ -173,7 +203,9 @@ class XlsxRowWriter implements ExportWriter {
     this.ended = Promise.race(outcomes);
     // Failures surface from write()/finish(); this keeps an early one from being "unhandled".
     this.ended.catch(() => undefined);
+    this.styleAttributes = this.styles.map((style) => (style.numFmt ? ` s="${styleIndex(this.workbook, style)}"` : ''));
     this.sheet = this.addSheet();
+    this.sheetXml = sheetXmlSink(this.sheet);
   }
 
   private addSheet(): Worksheet {
@@ -198,36 +230,48 @@ class XlsxRowWriter implements ExportWriter {
     this.sheet.commit();
   }
 
+  /**
+   * The header goes through exceljs; data rows are rendered here, straight into the sheet's XML
+   * stream: exceljs's row and cell objects cost about three quarters of the time of an xlsx export.
+   */
   async write(rows: readonly ExportRow[]): Promise<void> {
     if (this.aborted) throw new Error('The xlsx export was aborted');
-    for (let start = 0; start < rows.length; start += ROWS_PER_SLICE) {
-      if (start > 0) await yieldToEventLoop();
-      const end = Math.min(rows.length, start + ROWS_PER_SLICE);
-      for (let index = start; index < end; index++) this.addRow(rows[index]);
-      await this.backpressure();
+    let xml = '';
+    for (let index = 0; index < rows.length; index++) {
+      if (this.sheetRows === this.maxRowsPerSheet) {
+        this.sheetXml.write(xml);
+        xml = '';
+        this.nextSheet();
+      }
+      xml += this.rowXml(rows[index]);
+      if ((index + 1) % ROWS_PER_SLICE === 0) {
+        this.sheetXml.write(xml);
+        xml = '';
+        await this.backpressure();
+        await yieldToEventLoop();
+      }
     }
+    if (xml) this.sheetXml.write(xml);
+    await this.backpressure();
   }
 
-  private addRow(row: ExportRow): void {
-    if (this.sheetRows === this.maxRowsPerSheet) {
-      this.closeSheet();
-      this.sheetIndex++;
-      this.sheetRows = 0;
-      this.sheet = this.addSheet();
-    }
-    const count = this.columns.length;
-    // undefined, not null: exceljs then skips the cell instead of writing an empty styled one.
-    const values: CellValue[] = new Array<CellValue>(count);
-    for (let i = 0; i < count; i++) {
+  private nextSheet(): void {
+    this.closeSheet();
+    this.sheetIndex++;
+    this.sheetRows = 0;
+    this.sheet = this.addSheet();
+    this.sheetXml = sheetXmlSink(this.sheet);
+  }
+
+  /** Empty (null) cells are left out, as exceljs does for undefined values. */
+  private rowXml(row: ExportRow): string {
+    const number = ++this.sheetRows + 1;
+    let xml = `<row r="${number}">`;
+    for (let i = 0; i < this.columns.length; i++) {
       const value = row[i];
-      values[i] = value === null || value === undefined ? undefined : this.toCell[i](value);
+      if (value !== null && value !== undefined) xml += `<c r="${this.letters[i]}${number}"${this.cellXml[i](value, this.styleAttributes[i])}`;
     }
-    const added = this.sheet.addRow(values);
-    added.eachCell((cell, column) => {
-      cell.style = this.styles[column - 1];
-    });
-    added.commit();
-    this.sheetRows++;
+    return `${xml}</row>`;
   }
 
   /**

@@ -86,6 +86,21 @@ describe(XlsxWriter.name, () => {
     ]);
   });
 
+  it('escapes XML specials in text and drops the control characters XML cannot carry', async () => {
+    const tricky = [4, `<b>"Tom" & 'Jerry'</b>\u0001\u001f\u007f tab\there`, '2024-03-01 12:00:00', '2024-03-01', 'abc', ']]> </v></c>'];
+    await writeFile(path, new XlsxWriter(), [tricky]);
+
+    const [sheet] = await readSheets(path);
+    expect(cellValues(sheet.rows[1])).toEqual([
+      4,
+      `<b>"Tom" & 'Jerry'</b> tab\there`,
+      new Date(Date.UTC(2024, 2, 1, 12)),
+      new Date(Date.UTC(2024, 2, 1)),
+      'abc',
+      ']]> </v></c>',
+    ]);
+  });
+
   it('stores a text starting with = as a plain string cell, never a formula', async () => {
     await writeFile(path, new XlsxWriter(), ROWS);
 
