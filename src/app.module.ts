@@ -27,7 +27,7 @@ export class AppModule {
         ...DOMAIN_MODULES,
         ExportsModule.forRoot(config, role),
         ...(servesHttp ? [HealthModule, RateLimitModule] : []),
-        ...(servesHttp && config.env !== 'production' ? [DevSignInModule] : []),
+        ...(servesHttp && config.devSignIn ? [DevSignInModule] : []),
       ],
       // Order matters: authenticate first, so the rate limiter can key on the user.
       providers: servesHttp ? [globalAuthGuard, rateLimitGuard] : [],

@@ -1,4 +1,5 @@
 import { decode } from 'jsonwebtoken';
+import { loadConfig } from '../src/config/app-config';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer } from './support/tokens';
@@ -9,7 +10,7 @@ describe('Dev sign-in (POST /api/auth/dev-token)', () => {
     let app: TestApp;
 
     beforeAll(async () => {
-      stack = await createTestStack({ database: 'sqlite', redis: false });
+      stack = await createTestStack({ database: 'sqlite', redis: false, env: { DEV_SIGN_IN: 'true' } });
       app = await startTestApp(stack);
     });
 
@@ -34,6 +35,21 @@ describe('Dev sign-in (POST /api/auth/dev-token)', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.message).toEqual(['user_id must be 1-64 letters, digits, . _ @ or -']);
     });
+  });
+
+  it('is off on a server with its own JWT_SECRET unless DEV_SIGN_IN=true, and never allowed in production', async () => {
+    const stack = await createTestStack({ database: 'sqlite', redis: false });
+    try {
+      expect(stack.config.jwtSecretGenerated).toBe(false);
+      const app = await startTestApp(stack);
+      expect((await app.http().post('/api/auth/dev-token').send({ user_id: 'zoe' })).status).toBe(404);
+      await app.close();
+    } finally {
+      await stack.teardown();
+    }
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DEV_SIGN_IN: 'true' }, false)).toThrow(
+      'DEV_SIGN_IN cannot be true when NODE_ENV=production',
+    );
   });
 
   describe('with NODE_ENV=production', () => {

@@ -19,7 +19,8 @@ class DevTokenDto {
 
 /**
  * Sign-in without an identity provider, for development and demos: anyone who can reach the server
- * gets a token for any user id. Registered only when NODE_ENV is not production (see DevSignInModule).
+ * gets a token for any user id. Registered only with AppConfig.devSignIn: never with NODE_ENV=production, and with a real JWT_SECRET
+ * only when DEV_SIGN_IN=true.
  */
 @ApiTags('auth')
 @Public()

@@ -27,6 +27,8 @@ export class AppConfig {
   readonly redisUrl!: string | undefined;
   readonly jwtSecret!: string;
   readonly jwtSecretGenerated!: boolean;
+  /** POST /api/auth/dev-token hands out tokens without a password: a development convenience only. */
+  readonly devSignIn!: boolean;
   readonly exportDir!: string;
   readonly port!: number;
   readonly logLevel!: string;
@@ -109,6 +111,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
 
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
   if (nodeEnv === 'production' && !env.JWT_SECRET) messages.push('JWT_SECRET is required when NODE_ENV=production');
+  if (nodeEnv === 'production' && env.DEV_SIGN_IN === 'true') messages.push('DEV_SIGN_IN cannot be true when NODE_ENV=production');
   if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) {
     messages.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
   }
@@ -122,6 +125,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     redisUrl: env.REDIS_URL,
     jwtSecret,
     jwtSecretGenerated: env.JWT_SECRET === undefined,
+    // A server with a real JWT_SECRET is presumed shared: no passwordless tokens unless asked for.
+    devSignIn: nodeEnv !== 'production' && (env.DEV_SIGN_IN === undefined ? env.JWT_SECRET === undefined : env.DEV_SIGN_IN === 'true'),
     exportDir,
     port: env.PORT ?? 8000,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),

@@ -149,6 +149,10 @@ export class EnvDto {
   S3_FORCE_PATH_STYLE?: string;
 
   @IsOptional()
+  @IsIn(['true', 'false'], { message: 'DEV_SIGN_IN must be true or false' })
+  DEV_SIGN_IN?: string;
+
+  @IsOptional()
   @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must look like smtp://user:pass@host:587' })
   SMTP_URL?: string;
 
