@@ -59,6 +59,8 @@ export class AppConfig {
   readonly mailFrom!: string;
   /** HMAC-SHA256 key of the Exports-Signature header on webhooks. */
   readonly webhookSecret!: string;
+  /** Webhooks may go to loopback, private and link-local addresses (off in production: SSRF). */
+  readonly webhookAllowPrivate!: boolean;
   /** First retry delay of a failed notification; later ones double. */
   readonly notifyRetryBaseMs!: number;
 
@@ -158,6 +160,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? 'Exports <exports@localhost>',
     webhookSecret: env.WEBHOOK_SECRET ?? derivedWebhookSecret(jwtSecret),
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === undefined ? nodeEnv !== 'production' : env.WEBHOOK_ALLOW_PRIVATE === 'true',
     notifyRetryBaseMs: env.NOTIFY_RETRY_BASE_MS ?? 10_000,
   });
 }

@@ -167,6 +167,10 @@ export class EnvDto {
   WEBHOOK_SECRET?: string;
 
   @IsOptional()
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE?: string;
+
+  @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'NOTIFY_RETRY_BASE_MS must be a whole number of milliseconds' })
   @Min(10)

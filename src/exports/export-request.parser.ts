@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import { AppConfig } from '../config/app-config';
 import { CreateExportDto } from './dto/create-export.dto';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
+import { hostIsNonPublic } from './notifications/public-address';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
 import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';
@@ -52,6 +53,11 @@ export class ExportRequestParser {
     }
     if (dto.notify?.email && !this.config.smtpUrl) {
       errors.push('notify.email cannot be used: email is not configured on this server (SMTP_URL is unset)');
+    }
+    if (!this.config.webhookAllowPrivate && typeof dto.notify?.webhook_url === 'string' && hostIsNonPublic(dto.notify.webhook_url)) {
+      errors.push(
+        'notify.webhook_url must be a public address: this server does not send webhooks to loopback, private or link-local hosts',
+      );
     }
     if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
 

@@ -6,6 +6,7 @@ import { ExportQueryRegistry } from '../query/export-query.registry';
 import { EmailSender } from './email.sender';
 import type { ExportNotification, NotificationChannel } from './export-notification.entity';
 import { exportEmail, exportEvent } from './notification-content';
+import { PermanentDeliveryError } from './notification.errors';
 import { NotificationOutbox } from './notification-outbox.repository';
 import { NOTIFICATION_ATTEMPTS } from './notification-queue';
 import { WebhookSender } from './webhook.sender';
@@ -16,7 +17,7 @@ export function notifyTarget(job: ExportJob, channel: NotificationChannel): stri
   return job.notify ? (JSON.parse(job.notify) as ExportNotify)[TARGET_KEYS[channel]] : undefined;
 }
 
-/** fetch reports "fetch failed" and hides the reason (refused, reset, DNS) in `cause`. */
+/** An aborted webhook request hides why (the timeout) in `cause`. */
 function describeError(error: unknown): string {
   const cause = (error as { cause?: { message?: unknown } } | null)?.cause?.message;
   const message = error instanceof Error ? error.message : String(error);
@@ -58,7 +59,7 @@ export class NotificationDelivery {
       await this.outbox.markDelivered(notificationId);
       this.logger.log({ msg: 'notification delivered', ...context });
     } catch (error) {
-      const final = attempt >= NOTIFICATION_ATTEMPTS;
+      const final = attempt >= NOTIFICATION_ATTEMPTS || error instanceof PermanentDeliveryError;
       const reason = describeError(error);
       await this.outbox.recordFailure(notificationId, reason, final);
       this.logger.warn({ msg: final ? 'notification given up' : 'notification attempt failed', ...context, reason });

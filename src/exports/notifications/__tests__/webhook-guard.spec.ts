@@ -1,0 +1,152 @@
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { ConfigError, loadConfig } from '../../../config/app-config';
+import { NonPublicWebhookError, PermanentDeliveryError } from '../notification.errors';
+import { hostIsNonPublic, isPublicAddress } from '../public-address';
+import { publicOnlyLookup } from '../public-only-lookup';
+import type { Resolver } from '../public-only-lookup';
+
+describe(isPublicAddress.name, () => {
+  it.each([
+    '127.0.0.1',
+    '127.255.0.9',
+    '10.0.0.1',
+    '10.255.255.255',
+    '172.16.0.1',
+    '172.31.255.254',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '100.127.255.255',
+    '0.0.0.0',
+    '192.0.2.10',
+    '198.18.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fe80::1',
+    'fc00::1',
+    'fd12:3456::1',
+    'ff02::1',
+    '2001:db8::1',
+    '::ffff:10.0.0.1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::FFFF:169.254.169.254',
+    '64:ff9b::a9fe:a9fe', // NAT64 of 169.254.169.254
+    '64:ff9b::1', // NAT64 of 0.0.0.1
+    '2002:7f00:1::1', // 6to4 of 127.0.0.1
+    'localhost',
+    'not an address',
+    '',
+  ])('refuses %s', (address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '100.63.255.255',
+    '100.128.0.1',
+    '172.15.255.255',
+    '172.32.0.1',
+    '169.255.0.1',
+    '2001:4860:4860::8888',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808', // NAT64 of 8.8.8.8
+  ])('accepts %s', (address) => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
+});
+
+describe(hostIsNonPublic.name, () => {
+  it.each([
+    'http://127.0.0.1:9/hook',
+    'http://localhost/x',
+    'http://LOCALHOST./x',
+    'https://hooks.localhost/x',
+    'http://[::1]/x',
+    'http://[::ffff:10.0.0.1]/x',
+    'http://169.254.169.254/latest',
+    'http://0x7f.1/', // the URL parser reads this as 127.0.0.1
+    'http://2130706433/',
+  ])('refuses %s without a DNS lookup', (url) => {
+    expect(hostIsNonPublic(url)).toBe(true);
+  });
+
+  it.each(['https://hooks.example.com/exports', 'http://8.8.8.8/x', 'http://[2001:4860:4860::8888]/x', 'not a url'])(
+    'leaves %s to the DNS check or the URL validation',
+    (url) => {
+      expect(hostIsNonPublic(url)).toBe(false);
+    },
+  );
+});
+
+describe(publicOnlyLookup.name, () => {
+  /** A resolver answering from a table, counting the questions it was asked. */
+  const resolverOf = (answers: Record<string, LookupAddress[]>): Resolver & { calls: string[] } => {
+    const calls: string[] = [];
+    const resolve: Resolver = (hostname, _options, callback) => {
+      calls.push(hostname);
+      const addresses = answers[hostname];
+      if (addresses) callback(null, addresses);
+      else callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+    };
+    return Object.assign(resolve, { calls });
+  };
+
+  const lookUp = (resolve: Resolver, hostname: string, options: LookupOptions) =>
+    new Promise<{ address: string | LookupAddress[]; family?: number }>((done, fail) =>
+      publicOnlyLookup(resolve)(hostname, options, (error, address, family) => (error ? fail(error) : done({ address, family }))),
+    );
+
+  const PUBLIC_ANSWER: LookupAddress[] = [
+    { address: '93.184.215.14', family: 4 },
+    { address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 },
+  ];
+
+  it('hands the connection exactly the addresses it checked, from a single resolution', async () => {
+    const resolve = resolverOf({ 'hooks.example.com': PUBLIC_ANSWER });
+    await expect(lookUp(resolve, 'hooks.example.com', { all: true })).resolves.toEqual({ address: PUBLIC_ANSWER, family: undefined });
+    await expect(lookUp(resolve, 'hooks.example.com', { family: 0 })).resolves.toEqual({ address: '93.184.215.14', family: 4 });
+    // One question per connection: the answer checked is the answer connected to.
+    expect(resolve.calls).toEqual(['hooks.example.com', 'hooks.example.com']);
+  });
+
+  it('refuses a host when any of its addresses is not public, as a permanent failure that does not reveal the address', async () => {
+    const resolve = resolverOf({ 'rebound.example.com': [PUBLIC_ANSWER[0], { address: '169.254.169.254', family: 4 }] });
+    const refusal = lookUp(resolve, 'rebound.example.com', { all: true });
+    await expect(refusal).rejects.toBeInstanceOf(NonPublicWebhookError);
+    await expect(refusal).rejects.toBeInstanceOf(PermanentDeliveryError);
+    await expect(refusal).rejects.toThrow(
+      'The webhook was not sent: its host rebound.example.com is not a public address (loopback, private, link-local or reserved)',
+    );
+    await expect(refusal).rejects.not.toThrow('169.254');
+  });
+
+  it('passes a DNS failure through as an ordinary, retryable error', async () => {
+    const failure = lookUp(resolverOf({}), 'gone.example.com', { all: true });
+    await expect(failure).rejects.toThrow('getaddrinfo ENOTFOUND gone.example.com');
+    await expect(failure).rejects.not.toBeInstanceOf(PermanentDeliveryError);
+  });
+});
+
+describe('WEBHOOK_ALLOW_PRIVATE', () => {
+  const config = (env: NodeJS.ProcessEnv) =>
+    loadConfig({ EXPORT_DIR: '/tmp/unused-exports', JWT_SECRET: 'j'.repeat(32), ...env }, false).webhookAllowPrivate;
+
+  it('is off by default in production and on in development and tests, where receivers are local', () => {
+    expect(config({ NODE_ENV: 'production' })).toBe(false);
+    expect(config({ NODE_ENV: 'development' })).toBe(true);
+    expect(config({ NODE_ENV: 'test' })).toBe(true);
+    expect(config({})).toBe(true);
+  });
+
+  it('can be set either way explicitly, and refuses anything but true or false', () => {
+    expect(config({ NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE: 'true' })).toBe(true);
+    expect(config({ NODE_ENV: 'development', WEBHOOK_ALLOW_PRIVATE: 'false' })).toBe(false);
+    expect(() => config({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(ConfigError);
+    expect(() => config({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow('WEBHOOK_ALLOW_PRIVATE must be true or false');
+  });
+});
