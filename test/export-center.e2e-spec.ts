@@ -1,11 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import type { Page } from 'playwright-core';
+import { EXPORT_QUEUE } from '../src/exports/jobs/export-queue';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
-import { axeViolations, launchBrowser, tabTo } from './support/browser';
+import { redisOptions } from '../src/redis/redis-options';
+import { axeViolations, launchBrowser, setTabHidden, tabTo } from './support/browser';
 import type { TestBrowser } from './support/browser';
-import { excelValue, parseCsv, readXlsx } from './support/exports';
+import { excelValue, parseCsv, readXlsx, requestExport, waitForExport } from './support/exports';
 import { seedEzpass } from './support/faults/seed';
 import { freePort, waitFor } from './support/processes';
 import { createTestStack, startTestApp } from './support/test-app';
@@ -81,6 +85,74 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
       .waitFor({ timeout });
   }
 
+  /** The bar's value now, or null when the export shows no bar. */
+  async function progressOf(page: Page, id: number): Promise<number | null> {
+    const now = await item(page, id).locator('progress').getAttribute('aria-valuenow');
+    return now === null ? null : Number(now);
+  }
+
+  /** Each new value of the bar of export `id` until its badge reads Ready; `eachLook` runs at every look at it. */
+  async function progressUntilReady(page: Page, id: number, eachLook?: (progress: number | null) => Promise<void>): Promise<number[]> {
+    const seen: number[] = [];
+    await waitFor(
+      async () => {
+        const now = await progressOf(page, id);
+        if (now !== null && now !== seen[seen.length - 1]) seen.push(now);
+        await eachLook?.(now);
+        return (await badgeOf(page, id).textContent()) === 'Ready';
+      },
+      60_000,
+      () => `export ${id} did not get ready`,
+    );
+    return seen;
+  }
+
+  /** Paths matching `pattern` that the page requests from now on, in order. */
+  function requestsTo(page: Page, pattern: RegExp): string[] {
+    const paths: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (pattern.test(path)) paths.push(path);
+    });
+    return paths;
+  }
+
+  /** The app's open events streams, for a test to drop them mid-export as a flaky network or a proxy would. */
+  function trackEventStreams(): { open(): number; drop(): number; stop(): void } {
+    const server = app.app.getHttpServer() as Server;
+    const open = new Set<IncomingMessage>();
+    const track = (request: IncomingMessage, response: ServerResponse): void => {
+      if (!/^\/api\/exports\/\d+\/events/.test(request.url ?? '')) return;
+      open.add(request);
+      response.once('close', () => open.delete(request));
+    };
+    server.on('request', track);
+    return {
+      open: () => open.size,
+      drop: () => {
+        const dropped = open.size;
+        for (const request of open) request.socket.destroy();
+        return dropped;
+      },
+      stop: () => server.off('request', track),
+    };
+  }
+
+  /** Runs `action` (a request from the form, say) and returns the id of the export it puts on top of the list. */
+  async function newExportFrom(page: Page, action: () => Promise<void>): Promise<number> {
+    const topId = (): Promise<number> =>
+      page.locator('#export-list > li').evaluateAll((items) => Number(items[0]?.getAttribute('data-export-id') ?? 0));
+    const before = await topId();
+    await action();
+    let id = before;
+    await waitFor(
+      async () => (id = await topId()) !== before,
+      10_000,
+      () => 'no new export appeared on top of My exports',
+    );
+    return id;
+  }
+
   async function downloadFrom(page: Page, button: () => Promise<void>): Promise<string> {
     const [download] = await Promise.all([page.waitForEvent('download'), button()]);
     const path = join(downloads, download.suggestedFilename());
@@ -123,21 +195,13 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
 
     const id = await firstExportId(page);
     expect(await item(page, id).locator('h3').textContent()).toBe('EZPass tolls · Jan 2024 · xlsx');
-    const seen: number[] = [];
     let screenshotTaken = false;
-    await waitFor(
-      async () => {
-        const now = await item(page, id).locator('progress').getAttribute('aria-valuenow');
-        if (now !== null && Number(now) !== seen[seen.length - 1]) seen.push(Number(now));
-        if (SCREENSHOT && !screenshotTaken && Number(now) >= 30 && Number(now) < 90) {
-          screenshotTaken = true;
-          await page.screenshot({ path: SCREENSHOT, fullPage: true });
-        }
-        return (await badgeOf(page, id).textContent()) === 'Ready';
-      },
-      60_000,
-      () => `export ${id} did not get ready`,
-    );
+    const seen = await progressUntilReady(page, id, async (progress) => {
+      if (SCREENSHOT && !screenshotTaken && progress !== null && progress >= 30 && progress < 90) {
+        screenshotTaken = true;
+        await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      }
+    });
     expect(seen.some((progress) => progress > 0 && progress < 100)).toBe(true);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(await page.locator('#announcer').textContent()).toBe('EZPass tolls · Jan 2024 · xlsx is ready to download.');
@@ -294,6 +358,158 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
       "SELECT COUNT(*) AS n FROM ezpass_transactions WHERE posting_date BETWEEN '2024-01-01' AND '2024-01-05'",
     );
     expect(rows.length - 1).toBe(Number(n));
+    await page.close();
+  });
+
+  it('titles a background tab "(N) ready" as its exports get ready, and "Export Center" again once the tab is in front', async () => {
+    const page = await signedIn('gina');
+    const requestFromForm = (): Promise<void> => page.getByRole('button', { name: 'Request export' }).click();
+    await page.getByLabel('Format').selectOption('csv');
+    await fillPostingDates(page, '2024-01-01', '2024-01-05');
+    await setTabHidden(page, true);
+    const first = await newExportFrom(page, requestFromForm);
+    await waitForStatus(page, first, 'Ready');
+    expect(await page.title()).toBe('(1) ready · Export Center');
+    const second = await newExportFrom(page, requestFromForm);
+    await waitForStatus(page, second, 'Ready');
+    expect(await page.title()).toBe('(2) ready · Export Center');
+
+    await setTabHidden(page, false);
+    expect(await page.title()).toBe('Export Center');
+    // In front, a ready export is announced and leaves the title alone.
+    const third = await newExportFrom(page, () => item(page, second).getByRole('button', { name: 'Run again' }).click());
+    await waitForStatus(page, third, 'Ready');
+    expect(await page.locator('#announcer').textContent()).toBe('EZPass tolls · 2024-01-01 to 2024-01-05 · csv is ready to download.');
+    expect(await page.title()).toBe('Export Center');
+    await page.close();
+  });
+
+  it('follows an export by polling its status while the events stream is unreachable, also after a reload', async () => {
+    // Paused, the queue holds the export until the page has been reloaded, so the reload surely comes before it is done.
+    const queue = new Queue(EXPORT_QUEUE, { connection: redisOptions(stack.config.redisUrl as string), prefix: stack.config.queuePrefix });
+    await queue.pause();
+    try {
+      const page = await signedIn('hana');
+      await page.route('**/api/exports/*/events*', (route) => route.abort('connectionrefused'));
+      await page.clock.install();
+      const streams = requestsTo(page, /^\/api\/exports\/\d+\/events$/);
+      const polls = requestsTo(page, /^\/api\/exports\/\d+\/status$/);
+      await page.getByRole('button', { name: 'Request export' }).click();
+      const id = await firstExportId(page);
+      await waitFor(
+        () => polls.length > 0,
+        10_000,
+        () => 'the page did not poll the status',
+      );
+
+      await page.reload();
+      const pollsBeforeReload = polls.length;
+      await waitForStatus(page, id, 'Waiting to start');
+      await waitFor(
+        () => polls.length > pollsBeforeReload,
+        10_000,
+        () => 'the page did not poll the status after the reload',
+      );
+      await queue.resume();
+      // The page polls once a second: its clock is moved on at each look so the bar shows many steps.
+      const seen = await progressUntilReady(page, id, () => page.clock.runFor(1000));
+      expect(seen.some((progress) => progress > 0 && progress < 100)).toBe(true);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      // Every attempt at the stream, at least one per page load, was refused: the bar moved by polling alone.
+      expect(streams.length).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#announcer').textContent()).toBe('EZPass tolls · all dates · xlsx is ready to download.');
+      await page.close();
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
+  });
+
+  it('polls when the events stream drops, then goes back to the stream for the rest', async () => {
+    const serverStreams = trackEventStreams();
+    // Paused, the queue holds the export while its stream is cut and reopened, however fast the machine.
+    const queue = new Queue(EXPORT_QUEUE, { connection: redisOptions(stack.config.redisUrl as string), prefix: stack.config.queuePrefix });
+    await queue.pause();
+    try {
+      const page = await signedIn('ines');
+      // The page waits a second between polls: the test moves its clock on rather than waiting them out.
+      await page.clock.install();
+      const streams = requestsTo(page, /^\/api\/exports\/\d+\/events$/);
+      const polls = requestsTo(page, /^\/api\/exports\/\d+\/status$/);
+      await page.getByRole('button', { name: 'Request export' }).click();
+      const id = await firstExportId(page);
+      await waitForStatus(page, id, 'Waiting to start');
+      await waitFor(
+        () => serverStreams.open() === 1,
+        10_000,
+        () => 'the page did not open the events stream',
+      );
+      expect(polls).toEqual([]);
+      expect(serverStreams.drop()).toBe(1);
+
+      await waitFor(
+        async () => {
+          await page.clock.runFor(1000);
+          return streams.length === 2 && serverStreams.open() === 1;
+        },
+        20_000,
+        () => `the page did not open the events stream again (${polls.length} polls)`,
+      );
+      const pollsOnReconnect = polls.length;
+      expect(pollsOnReconnect).toBeGreaterThan(0);
+      await queue.resume();
+      await waitForStatus(page, id, 'Ready');
+      expect(polls.length).toBe(pollsOnReconnect);
+      expect(await page.locator('#announcer').textContent()).toBe('EZPass tolls · all dates · xlsx is ready to download.');
+      await page.close();
+    } finally {
+      serverStreams.stop();
+      await queue.resume();
+      await queue.close();
+    }
+  });
+
+  it('pages through more exports than fit on one page, newest first, with Older and Newer', async () => {
+    const token = tokenFor('ivy');
+    const days = Array.from({ length: 12 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
+    for (const day of days) {
+      const body = { export_type: 'EZPASS', format: 'csv', filters: { from_posting_date: day, to_posting_date: day } };
+      await waitForExport(app.http, token, await requestExport(app.http, token, body));
+    }
+    const newestFirst = [...days].reverse().map((day) => `EZPass tolls · ${day} · csv`);
+    const page = await signedIn('ivy');
+    const titles = (): Promise<string[]> => page.locator('#export-list > li h3').allTextContents();
+    const pageLabel = page.locator('#page-label');
+    const newer = page.getByRole('button', { name: 'Newer' });
+    const older = page.getByRole('button', { name: 'Older' });
+
+    expect(await page.getByRole('navigation', { name: 'Pages of my exports' }).isVisible()).toBe(true);
+    expect(await pageLabel.textContent()).toBe('Page 1 of 2');
+    expect(await titles()).toEqual(newestFirst.slice(0, 10));
+    expect([await newer.isDisabled(), await older.isDisabled()]).toEqual([true, false]);
+
+    await older.click();
+    await pageLabel.filter({ hasText: 'Page 2 of 2' }).waitFor();
+    expect(await titles()).toEqual(newestFirst.slice(10));
+    expect([await newer.isDisabled(), await older.isDisabled()]).toEqual([false, true]);
+    // Older is disabled on the last page, so focus moves to Newer rather than falling to the page body.
+    expect(await page.locator('#page-previous:focus').count()).toBe(1);
+    await expectNoAxeViolations(page);
+
+    await page.keyboard.press('Enter');
+    await pageLabel.filter({ hasText: 'Page 1 of 2' }).waitFor();
+    expect(await titles()).toEqual(newestFirst.slice(0, 10));
+    expect(await page.locator('#page-next:focus').count()).toBe(1);
+
+    // A request made while on page 2 shows on top of page 1.
+    await older.click();
+    await pageLabel.filter({ hasText: 'Page 2 of 2' }).waitFor();
+    await page.getByLabel('Format').selectOption('csv');
+    await fillPostingDates(page, '2024-01-13', '2024-01-13');
+    const id = await newExportFrom(page, () => page.getByRole('button', { name: 'Request export' }).click());
+    expect(await pageLabel.textContent()).toBe('Page 1 of 2');
+    expect(await titles()).toEqual(['EZPass tolls · 2024-01-13 · csv', ...newestFirst.slice(0, 9)]);
+    await waitForStatus(page, id, 'Ready');
     await page.close();
   });
 });

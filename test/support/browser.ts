@@ -75,3 +75,16 @@ export async function tabTo(page: Page, selector: string, maxPresses = 80): Prom
   }
   throw new Error(`${selector} was not reached with ${maxPresses} presses of Tab`);
 }
+
+/**
+ * Puts the page's tab in the background (or in front again) as far as the page can tell, and fires
+ * `visibilitychange`. Headless Chromium keeps every tab visible, even one behind a tab brought to front.
+ */
+export async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((isHidden) => {
+    const { document } = globalThis as unknown as { document: EventTarget };
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => isHidden });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (isHidden ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}

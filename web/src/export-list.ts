@@ -36,8 +36,8 @@ export class ExportList {
     private readonly elements: ExportListElements,
     private readonly events: ExportListEvents,
   ) {
-    elements.previous.addEventListener('click', () => void this.load(this.page - 1).catch((error: unknown) => events.error(error)));
-    elements.next.addEventListener('click', () => void this.load(this.page + 1).catch((error: unknown) => events.error(error)));
+    elements.previous.addEventListener('click', () => void this.turnPage(elements.previous, elements.next, -1));
+    elements.next.addEventListener('click', () => void this.turnPage(elements.next, elements.previous, 1));
   }
 
   async load(page = this.page): Promise<void> {
@@ -80,6 +80,17 @@ export class ExportList {
     this.watchers.clear();
     this.items.clear();
     this.elements.list.replaceChildren();
+  }
+
+  /** Newer or Older; a focused button disabled on the first or last page hands focus to the other one. */
+  private async turnPage(used: HTMLButtonElement, other: HTMLButtonElement, step: 1 | -1): Promise<void> {
+    const hadFocus = document.activeElement === used;
+    try {
+      await this.load(this.page + step);
+      if (hadFocus && used.disabled) other.focus();
+    } catch (error) {
+      this.events.error(error);
+    }
   }
 
   private item(status: ExportStatus): ExportItem {
