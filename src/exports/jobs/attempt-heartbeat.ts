@@ -12,6 +12,7 @@ export class AttemptHeartbeat {
   private lost = false;
   private timer?: NodeJS.Timeout;
   private inFlight: Promise<void> = Promise.resolve();
+  private beating = false;
 
   constructor(
     private readonly jobs: ExportJobsRepository,
@@ -22,7 +23,13 @@ export class AttemptHeartbeat {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.inFlight = this.beat();
+      // One write at a time: two in flight on different pool connections can land out of order and
+      // make progress go backwards. A slow database just means fewer, later beats.
+      if (this.beating) return;
+      this.beating = true;
+      this.inFlight = this.beat().finally(() => {
+        this.beating = false;
+      });
     }, this.intervalMs);
     this.timer.unref();
   }
