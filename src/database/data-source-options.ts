@@ -15,9 +15,28 @@ import { ExportWorkerRecord } from '../exports/workers/export-worker.entity';
 import { ExportSchedule } from '../exports/schedules/export-schedule.entity';
 import { Schedules1764800000000 } from './migrations/1764800000000-schedules';
 import { ExportNotification } from '../exports/notifications/export-notification.entity';
+import { BinaryIdentifiers1764900000000 } from './migrations/1764900000000-binary-identifiers';
 
-export const ENTITIES = [ExportJob, ExportEvent, ExportWorkerRecord, ExportNotification, ExportSchedule, EzpassTransaction, PvbViolation, CurbTrip, LedgerPosting, LedgerBalance];
-export const MIGRATIONS = [InitialSchema1764400000000, Operations1764500000000, Delivery1764600000000, Notifications1764700000000, Schedules1764800000000];
+export const ENTITIES = [
+  ExportJob,
+  ExportEvent,
+  ExportWorkerRecord,
+  ExportNotification,
+  ExportSchedule,
+  EzpassTransaction,
+  PvbViolation,
+  CurbTrip,
+  LedgerPosting,
+  LedgerBalance,
+];
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  Operations1764500000000,
+  Delivery1764600000000,
+  Notifications1764700000000,
+  Schedules1764800000000,
+  BinaryIdentifiers1764900000000,
+];
 
 /** mysql2 session settings shared by the TypeORM pool and the dedicated export read connections. */
 export const MYSQL_SESSION = { timezone: 'Z', charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true } as const;
