@@ -119,7 +119,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 async function measure(rows: number, format: string, databaseUrl: string, baseline: number): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const [port, prefix] = [await freePort(), `bench_${process.pid}_${rows}_${format.replace(".", "_")}`];
+  const [port, prefix] = [await freePort(), `bench_${process.pid}_${rows}_${format.replace('.', '_')}`];
   const env = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',

@@ -12,7 +12,6 @@ import { HealthModule } from './health/health.module';
 import { RateLimitModule, rateLimitGuard } from './http/rate-limit.module';
 import { LoggingModule } from './logging/logging.module';
 
-
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, role: AppRole): DynamicModule {

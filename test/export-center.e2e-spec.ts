@@ -31,7 +31,11 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    stack = await createTestStack({ database: 'mariadb', redis: true, env: { EXPORT_PROGRESS_MS: '100', EXPORT_CONCURRENCY: '1', DEV_SIGN_IN: 'true' } });
+    stack = await createTestStack({
+      database: 'mariadb',
+      redis: true,
+      env: { EXPORT_PROGRESS_MS: '100', EXPORT_CONCURRENCY: '1', DEV_SIGN_IN: 'true' },
+    });
     await seedEzpass(stack.db, 120_000, 5);
     app = await startTestApp(stack, 'all');
     const port = await freePort();

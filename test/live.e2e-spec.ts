@@ -54,13 +54,21 @@ describe('Live progress and signed download links (MariaDB + Redis; API and work
     expect(new Set(progress.filter((p) => p > 0 && p < 100)).size).toBeGreaterThanOrEqual(3);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const last = seen[seen.length - 1];
-    expect(last).toMatchObject({ export_id: id, status: 'COMPLETED', progress: 100, processed_records: 150_000, file_url: `/api/exports/${id}/download` });
+    expect(last).toMatchObject({
+      export_id: id,
+      status: 'COMPLETED',
+      progress: 100,
+      processed_records: 150_000,
+      file_url: `/api/exports/${id}/download`,
+    });
   });
 
   it("feeds a browser's EventSource (no headers, query token) up to 100", async () => {
     const ahead = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv', filters: {} });
     const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv', filters: {} });
-    const { events_url: eventsUrl } = (await http().post(`/api/exports/${id}/events-token`).set(bearer(alice))).body as { events_url: string };
+    const { events_url: eventsUrl } = (await http().post(`/api/exports/${id}/events-token`).set(bearer(alice))).body as {
+      events_url: string;
+    };
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
@@ -107,7 +115,13 @@ describe('Live progress and signed download links (MariaDB + Redis; API and work
 
     expect((await http().get(`/api/exports/${id}/events`)).status).toBe(401);
     expect((await http().get(`/api/exports/${id}/events`).query({ token: forged })).status).toBe(401);
-    expect((await http().get(`/api/exports/${id}/events`).query({ token: `${payload}.${signature}x` })).status).toBe(401);
+    expect(
+      (
+        await http()
+          .get(`/api/exports/${id}/events`)
+          .query({ token: `${payload}.${signature}x` })
+      ).status,
+    ).toBe(401);
     expect((await http().get(`/api/exports/${other}/events`).query({ token })).status).toBe(401);
     // An events token is no bearer token.
     expect((await http().get(`/api/exports/${id}/status`).set(bearer(token))).status).toBe(401);
@@ -137,8 +151,20 @@ describe('Live progress and signed download links (MariaDB + Redis; API and work
     const expires = url.searchParams.get('expires') as string;
     const tampered = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
     expect((await http().get(`/api/exports/${id}/file`).query({ expires, signature: tampered })).status).toBe(403);
-    expect((await http().get(`/api/exports/${id}/file`).query({ expires: String(Number(expires) + 3600), signature })).status).toBe(403);
-    expect((await http().get(`/api/exports/${id + 1}/file`).query({ expires, signature })).status).toBe(403);
+    expect(
+      (
+        await http()
+          .get(`/api/exports/${id}/file`)
+          .query({ expires: String(Number(expires) + 3600), signature })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await http()
+          .get(`/api/exports/${id + 1}/file`)
+          .query({ expires, signature })
+      ).status,
+    ).toBe(403);
     expect((await http().get(`/api/exports/${id}/file`)).status).toBe(403);
 
     const stale = new URL(api.app.get(ExportAccessSigner).signDownload(id, Date.now() - 3_600_000).url, base);

@@ -99,7 +99,9 @@ export class EnvDto {
   EXPORT_REQUESTS_PER_MINUTE?: number;
 
   @IsOptional()
-  @Matches(/^(\*|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, { message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins' })
+  @Matches(/^(\*|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins',
+  })
   CORS_ORIGINS?: string;
 
   @IsOptional()
@@ -117,7 +119,9 @@ export class EnvDto {
   WORKER_NICE?: number;
 
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be the http(s) base URL users reach the API at, such as https://exports.example.com' })
+  @Matches(/^https?:\/\/[^\s]+$/, {
+    message: 'PUBLIC_URL must be the http(s) base URL users reach the API at, such as https://exports.example.com',
+  })
   PUBLIC_URL?: string;
 
   @IsOptional()

@@ -49,7 +49,9 @@ export class ExportRequestParser {
     const columns = resolveColumns(provider, dto.columns);
     errors.push(...filters.errors, ...columns.errors);
     if (dto.compression && !COMPRESSIBLE_FORMATS.includes(dto.format)) {
-      errors.push(`compression applies to ${COMPRESSIBLE_FORMATS.join(' and ')} only; ${String(dto.format)} files are already compressed or not streamable`);
+      errors.push(
+        `compression applies to ${COMPRESSIBLE_FORMATS.join(' and ')} only; ${String(dto.format)} files are already compressed or not streamable`,
+      );
     }
     if (dto.notify?.email && !this.config.smtpUrl) {
       errors.push('notify.email cannot be used: email is not configured on this server (SMTP_URL is unset)');

@@ -120,7 +120,17 @@ export class ExportsModule {
         { provide: RowSourceFactory, useClass: config.database.kind === 'mysql' ? MysqlRowSourceFactory : SqliteRowSourceFactory },
         ...queueProviders,
       ],
-      exports: [ExportMetrics, ExportsService, ExportRequestParser, ExportJobsRepository, ExportQueryRegistry, ExportQueue, RetentionService, WorkerRegistry, ExportAuditService],
+      exports: [
+        ExportMetrics,
+        ExportsService,
+        ExportRequestParser,
+        ExportJobsRepository,
+        ExportQueryRegistry,
+        ExportQueue,
+        RetentionService,
+        WorkerRegistry,
+        ExportAuditService,
+      ],
     };
   }
 }

@@ -64,7 +64,14 @@ export class TooManyActiveExportsException extends HttpException {
 }
 
 function requestHash(request: ParsedExportRequest): string {
-  const canonical = JSON.stringify([request.provider.exportType, request.format, request.filters, request.columnKeys, request.compression, request.notify]);
+  const canonical = JSON.stringify([
+    request.provider.exportType,
+    request.format,
+    request.filters,
+    request.columnKeys,
+    request.compression,
+    request.notify,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -138,7 +145,9 @@ export class ExportsService {
     const earlier = await this.jobs.findByIdempotencyKey(user.id, key);
     if (!earlier) return null;
     if (earlier.request_hash !== hash) {
-      throw new UnprocessableEntityException('This Idempotency-Key was already used with a different request body; use a new key for a new request.');
+      throw new UnprocessableEntityException(
+        'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+      );
     }
     return earlier;
   }
@@ -168,7 +177,13 @@ export class ExportsService {
   async list(user: AuthUser, page = 1, perPage = 10): Promise<ExportPageDto> {
     const size = Math.min(perPage, MAX_PER_PAGE);
     const [jobs, total] = await this.jobs.pageForUser(user.id, page, size);
-    return { items: jobs.map((job) => ExportStatusDto.from(job)), total_items: total, page, per_page: size, total_pages: Math.ceil(total / size) };
+    return {
+      items: jobs.map((job) => ExportStatusDto.from(job)),
+      total_items: total,
+      page,
+      per_page: size,
+      total_pages: Math.ceil(total / size),
+    };
   }
 
   async download(user: AuthUser, id: number): Promise<ExportDownload> {
@@ -195,7 +210,9 @@ export class ExportsService {
   async cancel(user: AuthUser, id: number): Promise<ExportStatusDto> {
     const job = await this.findVisible(user, id);
     if (!(await this.jobs.cancel(job.id))) {
-      throw new ConflictException(`Export ${id} is already ${(await this.jobs.findById(id))?.status ?? job.status}; only PENDING or PROCESSING exports can be cancelled`);
+      throw new ConflictException(
+        `Export ${id} is already ${(await this.jobs.findById(id))?.status ?? job.status}; only PENDING or PROCESSING exports can be cancelled`,
+      );
     }
     await this.audit.record(job.id, 'cancelled', user.id);
     return ExportStatusDto.from((await this.jobs.findById(id)) as ExportJob);

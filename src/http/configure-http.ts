@@ -33,7 +33,11 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
       contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
     }),
   );
-  if (config.corsOrigins) app.enableCors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'] });
+  if (config.corsOrigins)
+    app.enableCors({
+      origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+      exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'],
+    });
   app.use(express.json({ limit: BODY_LIMIT }), bodyErrorHandler);
   mountQueueDashboard(app, config);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));

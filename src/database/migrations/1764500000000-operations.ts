@@ -15,7 +15,10 @@ export class Operations1764500000000 implements MigrationInterface {
       'export_jobs',
       new TableIndex({ name: 'IDX_export_jobs_user_id_idempotency_key', columnNames: ['user_id', 'idempotency_key'], isUnique: true }),
     );
-    await queryRunner.createIndex('export_jobs', new TableIndex({ name: 'IDX_export_jobs_status_expires_at', columnNames: ['status', 'expires_at'] }));
+    await queryRunner.createIndex(
+      'export_jobs',
+      new TableIndex({ name: 'IDX_export_jobs_status_expires_at', columnNames: ['status', 'expires_at'] }),
+    );
 
     await queryRunner.createTable(
       new Table({

@@ -60,7 +60,9 @@ export class ListExportsCommand extends CommandRunner {
   }
 
   async run(_args: string[], options: ListOptions): Promise<void> {
-    await act(async () => jobTable(await this.ops.list({ status: options.status, userId: options.user, exportType: options.type, limit: options.limit })));
+    await act(async () =>
+      jobTable(await this.ops.list({ status: options.status, userId: options.user, exportType: options.type, limit: options.limit })),
+    );
   }
 
   @Option({ flags: '--status <status>', description: EXPORT_STATUSES.join(' | ') })
@@ -98,8 +100,16 @@ export class InspectExportsCommand extends CommandRunner {
     const now = Date.now();
     process.stdout.write(
       [
-        `Queue: ${Object.entries(queue).map(([state, n]) => `${state} ${n}`).join(', ') || 'in-process (runs inside the server)'}`,
-        `Exports by status: ${Object.entries(statuses).map(([status, n]) => `${status} ${n}`).join(', ') || 'none'}`,
+        `Queue: ${
+          Object.entries(queue)
+            .map(([state, n]) => `${state} ${n}`)
+            .join(', ') || 'in-process (runs inside the server)'
+        }`,
+        `Exports by status: ${
+          Object.entries(statuses)
+            .map(([status, n]) => `${status} ${n}`)
+            .join(', ') || 'none'
+        }`,
         '',
         'Running exports:',
         active.length === 0
@@ -123,7 +133,14 @@ export class InspectExportsCommand extends CommandRunner {
           ? '  none has reported\n'
           : renderTable(
               ['WORKER', 'PID', 'CONCURRENCY', 'ACTIVE', 'STARTED', 'LAST HEARTBEAT'],
-              workers.map((w) => [w.worker_id, w.pid, w.concurrency, w.active_jobs, iso(w.started_at), `${Math.round((now - new Date(w.heartbeat_at).getTime()) / 1000)}s ago`]),
+              workers.map((w) => [
+                w.worker_id,
+                w.pid,
+                w.concurrency,
+                w.active_jobs,
+                iso(w.started_at),
+                `${Math.round((now - new Date(w.heartbeat_at).getTime()) / 1000)}s ago`,
+              ]),
             ),
       ].join('\n'),
     );
@@ -167,7 +184,12 @@ export class CleanupExportsCommand extends CommandRunner {
     const jobs = await this.ops.cleanup(options.olderThan, options.dryRun === true);
     const verb = options.dryRun ? 'Would delete' : 'Deleted';
     process.stdout.write(
-      jobs.length === 0 ? 'Nothing to clean up\n' : `${verb} ${jobs.length} file(s):\n${renderTable(['ID', 'USER', 'FILE', 'SIZE', 'COMPLETED'], jobs.map((j) => [j.id, j.user_id, j.file_name, j.file_size, iso(j.completed_at)]))}`,
+      jobs.length === 0
+        ? 'Nothing to clean up\n'
+        : `${verb} ${jobs.length} file(s):\n${renderTable(
+            ['ID', 'USER', 'FILE', 'SIZE', 'COMPLETED'],
+            jobs.map((j) => [j.id, j.user_id, j.file_name, j.file_size, iso(j.completed_at)]),
+          )}`,
     );
   }
 

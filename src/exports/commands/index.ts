@@ -7,4 +7,11 @@ import {
   RetryExportCommand,
 } from './exports.command';
 
-export const EXPORT_COMMANDS = [ExportsCommand, ListExportsCommand, InspectExportsCommand, RetryExportCommand, CancelExportCommand, CleanupExportsCommand];
+export const EXPORT_COMMANDS = [
+  ExportsCommand,
+  ListExportsCommand,
+  InspectExportsCommand,
+  RetryExportCommand,
+  CancelExportCommand,
+  CleanupExportsCommand,
+];

@@ -11,7 +11,10 @@ export class ExportNotifyDto {
     description: 'POSTed a signed JSON event (header Exports-Signature: t=...,v1=HMAC-SHA256) when the export completes or fails',
   })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'notify.webhook_url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'notify.webhook_url must be an http(s) URL' },
+  )
   @MaxLength(2048, { message: 'notify.webhook_url must be at most 2048 characters' })
   webhook_url?: string;
 

@@ -32,7 +32,8 @@ export class ExportStatusDto {
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) started_at!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) completed_at!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When retention deletes the file' }) expires_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When retention deletes the file' }) expires_at!:
+    string | null;
   @ApiPropertyOptional({ description: 'While PROCESSING: records written per second so far' }) rows_per_second?: number;
   @ApiPropertyOptional({ description: 'While PROCESSING: estimated seconds left' }) eta_seconds?: number;
 

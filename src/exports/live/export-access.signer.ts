@@ -56,7 +56,9 @@ export class ExportAccessSigner {
 
   signEvents(user: AuthUser, exportId: number, now = Date.now()): EventsToken {
     const expiresAt = new Date(now + EVENTS_TOKEN_TTL_MS);
-    const payload = base64url(JSON.stringify({ sub: user.id, adm: user.isAdmin, eid: exportId, exp: Math.floor(expiresAt.getTime() / 1000) }));
+    const payload = base64url(
+      JSON.stringify({ sub: user.id, adm: user.isAdmin, eid: exportId, exp: Math.floor(expiresAt.getTime() / 1000) }),
+    );
     return { token: `${payload}.${this.eventsSignature(payload)}`, expiresAt };
   }
 

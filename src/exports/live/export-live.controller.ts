@@ -1,4 +1,18 @@
-import { Controller, Get, UnauthorizedException, Headers, HttpCode, HttpStatus, Param, ParseIntPipe, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  UnauthorizedException,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -28,7 +42,10 @@ import { streamStatus } from './export-status.stream';
 import { sendDownload } from '../download-response';
 
 class DownloadLinkDto {
-  @ApiProperty({ example: '/api/exports/123/file?expires=1764431234&signature=3q2-7w', description: 'Downloads without a bearer header until it expires' })
+  @ApiProperty({
+    example: '/api/exports/123/file?expires=1764431234&signature=3q2-7w',
+    description: 'Downloads without a bearer header until it expires',
+  })
   url!: string;
   @ApiProperty({ format: 'date-time' }) expires_at!: string;
 }

@@ -88,7 +88,13 @@ const dateCell: CellXml = (value, style) => {
   return Number.isNaN(millis) ? textCell(value, style) : `${style}><v>${UNIX_EPOCH_SERIAL + millis / MS_PER_DAY}</v></c>`;
 };
 
-const CELL_XML: Record<ColumnType, CellXml> = { text: textCell, integer: numberCell, decimal: numberCell, date: dateCell, datetime: dateCell };
+const CELL_XML: Record<ColumnType, CellXml> = {
+  text: textCell,
+  integer: numberCell,
+  decimal: numberCell,
+  date: dateCell,
+  datetime: dateCell,
+};
 
 export function sheetName(title: string, index: number): string {
   const suffix = index === 1 ? '' : ` (${index})`;
@@ -269,7 +275,8 @@ class XlsxRowWriter implements ExportWriter {
     let xml = `<row r="${number}">`;
     for (let i = 0; i < this.columns.length; i++) {
       const value = row[i];
-      if (value !== null && value !== undefined) xml += `<c r="${this.letters[i]}${number}"${this.cellXml[i](value, this.styleAttributes[i])}`;
+      if (value !== null && value !== undefined)
+        xml += `<c r="${this.letters[i]}${number}"${this.cellXml[i](value, this.styleAttributes[i])}`;
     }
     return `${xml}</row>`;
   }
