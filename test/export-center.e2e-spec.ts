@@ -15,6 +15,7 @@ import { freePort, waitFor } from './support/processes';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { tokenFor } from './support/tokens';
+import { oracleSql } from './support/oracle';
 
 const EZPASS = new EzpassExportQuery();
 const DEFAULT_COLUMNS = EZPASS.columns.filter((column) => !column.optional);
@@ -215,8 +216,11 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     expect(file).toMatch(new RegExp(`ezpass_2024-01-01_2024-01-31_${id}\\.xlsx$`));
     const [[, rows]] = await readXlsx(file, DEFAULT_COLUMNS.length);
     const expected: Record<string, unknown>[] = await stack.db.query(
-      `SELECT ${DEFAULT_COLUMNS.map((c) => c.key).join(', ')} FROM ezpass_transactions
-        WHERE posting_date BETWEEN '2024-01-01' AND '2024-01-31' ORDER BY posting_date, id`,
+      oracleSql(
+        'EZPASS',
+        DEFAULT_COLUMNS.map((c) => c.key),
+        "t.posting_date BETWEEN '2024-01-01' AND '2024-01-31'",
+      ),
     );
     expect(rows[0]).toEqual(DEFAULT_COLUMNS.map((column) => column.header));
     expect(rows.length - 1).toBe(expected.length);

@@ -21,7 +21,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         AuthModule,
-        ...(withExports ? [DatabaseModule, ...DOMAIN_MODULES, ExportsModule.forRoot(config, 'cli')] : []),
+        ...(withExports ? [DatabaseModule.forRoot(DOMAIN_MODULES), ...DOMAIN_MODULES, ExportsModule.forRoot(config, 'cli')] : []),
       ],
       providers: [TokenCommand, MigrateCommand, SeedCommand, ...(withExports ? [ExportOpsService, ...EXPORT_COMMANDS] : [])],
     };

@@ -18,6 +18,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiFoundResponse,
   ApiGoneResponse,
   ApiHeader,
@@ -63,6 +64,7 @@ export class ExportsController {
   @ApiBody({ type: CreateExportDto })
   @ApiAcceptedResponse({ type: ExportAcceptedDto })
   @ApiBadRequestResponse({ description: 'Invalid type, format, filter or column; every offending field is named in `message`' })
+  @ApiForbiddenResponse({ description: 'The export type needs a role the caller does not have (named in `message`); nothing was created' })
   @ApiUnprocessableEntityResponse({ description: 'A PDF export matching more than 10,000 records' })
   @ApiServiceUnavailableResponse({ description: 'The queue is unreachable; nothing was created' })
   @ApiTooManyRequestsResponse({ description: 'Too many exports pending or running for this user (see Retry-After), or too many requests' })
@@ -96,10 +98,10 @@ export class ExportsController {
   }
 
   @Get('types')
-  @ApiOperation({ summary: 'Export types with their columns and filters' })
+  @ApiOperation({ summary: 'The export types the caller may export, with their columns and filters' })
   @ApiOkResponse({ type: [ExportTypeDto] })
-  types(): ExportTypeDto[] {
-    return this.registry.all().map((provider) => ExportTypeDto.from(provider));
+  types(@CurrentUser() user: AuthUser): ExportTypeDto[] {
+    return this.registry.permitted(user).map((provider) => ExportTypeDto.from(provider));
   }
 
   @Get('my-exports')

@@ -94,7 +94,7 @@ export class ExportsService {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new BadRequestException(['Idempotency-Key must be 1-128 visible ASCII characters']);
     }
-    const request = this.parser.parse(body);
+    const request = this.parser.parse(body, user);
     const hash = requestHash(request);
     if (idempotencyKey) {
       const replay = await this.replay(user, idempotencyKey, hash);
