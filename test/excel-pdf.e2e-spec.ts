@@ -137,7 +137,7 @@ describe('PDF over the 10,000-record limit', () => {
   it('is refused up front with 422 naming the count, and nothing is queued', async () => {
     const response = await app.http().post('/api/exports/request').set(bearer(alice)).send({ export_type: 'EZPASS', format: 'pdf' });
     expect(response.status).toBe(422);
-    expect(response.body.message).toContain('10001 records match');
+    expect(response.body.message).toContain('10,001 records match these filters; pdf exports are limited to 10,000.');
     expect(Number((await stack.db.query('SELECT COUNT(*) AS n FROM export_jobs'))[0].n)).toBe(0);
     const narrowed = await app
       .http()

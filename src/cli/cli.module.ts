@@ -7,7 +7,6 @@ import { DatabaseModule } from '../database/database.module';
 import { DOMAIN_MODULES } from '../domains';
 import { ExportsModule } from '../exports/exports.module';
 import { EXPORT_COMMANDS } from '../exports/commands';
-import { ExportOpsService } from '../exports/ops/export-ops.service';
 import { MigrateCommand } from './migrate.command';
 import { SeedCommand } from './seed.command';
 import { TokenCommand } from './token.command';
@@ -23,7 +22,7 @@ export class CliModule {
         AuthModule,
         ...(withExports ? [DatabaseModule.forRoot(DOMAIN_MODULES), ...DOMAIN_MODULES, ExportsModule.forRoot(config, 'cli')] : []),
       ],
-      providers: [TokenCommand, MigrateCommand, SeedCommand, ...(withExports ? [ExportOpsService, ...EXPORT_COMMANDS] : [])],
+      providers: [TokenCommand, MigrateCommand, SeedCommand, ...(withExports ? EXPORT_COMMANDS : [])],
     };
   }
 }

@@ -39,6 +39,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreateExportDto } from './dto/create-export.dto';
 import { ExportAcceptedDto, ExportPageDto, ExportStatusDto } from './dto/export-status.dto';
+import { ExportListQueryDto } from './dto/export-list-query.dto';
 import { ExportTypeDto } from './dto/export-type.dto';
 import { PageQueryDto } from './dto/page-query.dto';
 import { ExportEventDto } from './dto/export-event.dto';
@@ -111,6 +112,20 @@ export class ExportsController {
     return this.exports.list(user, query.page, query.per_page);
   }
 
+  @Get()
+  @ApiOperation({ summary: "Everyone's exports, newest first, narrowed by owner, status and type (admins only)" })
+  @ApiOkResponse({ type: ExportPageDto })
+  @ApiBadRequestResponse({ description: 'An unknown status or export type, or a bad page; every offending parameter is named' })
+  @ApiForbiddenResponse({ description: 'Not an admin' })
+  listAll(@CurrentUser() user: AuthUser, @Query() query: ExportListQueryDto): Promise<ExportPageDto> {
+    return this.exports.listAll(
+      user,
+      { userId: query.user_id, status: query.status, exportType: query.export_type },
+      query.page,
+      query.per_page,
+    );
+  }
+
   @Get(':id/status')
   @ApiOperation({ summary: 'Status and progress of one export' })
   @ApiOkResponse({ type: ExportStatusDto })
@@ -127,6 +142,27 @@ export class ExportsController {
   @ApiConflictResponse({ description: 'Already finished' })
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<ExportStatusDto> {
     return this.exports.cancel(user, id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(HttpStatus.OK)
+  @SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: false })
+  @ApiOperation({ summary: 'Run a FAILED or CANCELLED export again under the same id (owner or admin)' })
+  @ApiOkResponse({ type: ExportStatusDto, description: 'The export, PENDING again' })
+  @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
+  @ApiConflictResponse({ description: 'Not FAILED or CANCELLED' })
+  @ApiTooManyRequestsResponse({ description: 'The owner has too many exports pending or running (see Retry-After), or too many requests' })
+  async retry(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseIntPipe) id: number,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ExportStatusDto> {
+    try {
+      return await this.exports.retry(user, id);
+    } catch (error) {
+      if (error instanceof TooManyActiveExportsException) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
   }
 
   @Get(':id/audit')

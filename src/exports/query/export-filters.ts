@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { formatCount } from '../format-count';
 import type { ExportColumn, ExportQueryProvider, FilterSpec } from './export-query.provider';
 
 /** Filters after validation: dates and amounts as strings, multi-value filters as arrays. */
@@ -56,7 +57,7 @@ function parseValue(field: string, key: FilterKey, raw: unknown): { value?: stri
       const values = [...new Set(items.map((item) => String(item).trim()).filter((item) => item.length > 0))];
       if (values.length === 0) return { error: `${field} must contain at least one value` };
       if (values.length > MAX_FILTER_VALUES)
-        return { error: `${field} has ${values.length} values; at most ${MAX_FILTER_VALUES} are allowed` };
+        return { error: `${field} has ${formatCount(values.length)} values; at most ${formatCount(MAX_FILTER_VALUES)} are allowed` };
       if (values.some((item) => item.length > MAX_VALUE_LENGTH))
         return { error: `${field} values must be at most ${MAX_VALUE_LENGTH} characters` };
       return { value: values };
