@@ -53,7 +53,11 @@ export class ExportQueryPlanner {
   plan(provider: ExportQueryProvider, filters: NormalizedFilters, columns: readonly ExportColumn[]): ExportQueryPlan {
     const used = activeFilters(provider, filters);
     const build = (scope: ExportQueryScope) =>
-      applyFilters(provider.query(this.dataSource.createQueryBuilder() as SelectQueryBuilder<ObjectLiteral>, scope), scope.filters, filters);
+      applyFilters(
+        provider.query(this.dataSource.createQueryBuilder() as SelectQueryBuilder<ObjectLiteral>, scope),
+        scope.filters,
+        filters,
+      );
 
     const select = build({ columns, filters: used });
     for (const expression of provider.orderBy) select.addOrderBy(expression, 'ASC');
