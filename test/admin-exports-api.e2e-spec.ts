@@ -118,7 +118,7 @@ describe("Everyone's exports and retry (API role on MariaDB + BullMQ; no worker,
         expect.arrayContaining([
           'property sort should not exist',
           'status must be one of: PENDING, PROCESSING, COMPLETED, FAILED, CANCELLED, EXPIRED',
-          'export_type must be an export type such as CURB',
+          'export_type must be an export type such as TOLLS',
           'page must be at least 1',
         ]),
       );

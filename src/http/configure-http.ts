@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { ExportQueryRegistry } from '../exports/query/export-query.registry';
 import express from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../config/app-config';
@@ -52,5 +54,13 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  documentExportTypes(document, app.get(ExportQueryRegistry).types());
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true } });
+}
+
+/** The export types are whatever the domain modules provide, so the document lists them once they are known. */
+function documentExportTypes(document: OpenAPIObject, types: string[]): void {
+  const schema = document.components?.schemas?.CreateExportDto as { properties?: Record<string, object> } | undefined;
+  const property = schema?.properties?.export_type;
+  if (property) Object.assign(property, { enum: types, example: types[0] });
 }

@@ -17,8 +17,8 @@ export class ExportListQueryDto extends PageQueryDto {
   @IsIn(EXPORT_STATUSES, { message: `status must be one of: ${EXPORT_STATUSES.join(', ')}` })
   status?: ExportStatus;
 
-  @ApiPropertyOptional({ example: 'CURB', description: 'Only exports of this type (GET /api/exports/types)' })
+  @ApiPropertyOptional({ example: 'TOLLS', description: 'Only exports of this type (GET /api/exports/types)' })
   @IsOptional()
-  @Matches(/^[A-Z][A-Z0-9_]{0,31}$/, { message: 'export_type must be an export type such as CURB' })
+  @Matches(/^[A-Z][A-Z0-9_]{0,31}$/, { message: 'export_type must be an export type such as TOLLS' })
   export_type?: string;
 }

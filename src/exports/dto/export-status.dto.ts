@@ -15,14 +15,14 @@ function throughput(job: ExportJob, now = Date.now()): { rows_per_second?: numbe
 export class ExportStatusDto {
   @ApiProperty({ example: 123 }) export_id!: number;
   @ApiProperty({ example: 'alice', description: 'The owner: the user who requested it' }) user_id!: string;
-  @ApiProperty({ example: 'EZPASS' }) export_type!: string;
+  @ApiProperty({ example: 'TOLLS' }) export_type!: string;
   @ApiProperty({ enum: EXPORT_FORMATS }) format!: ExportFormat;
   @ApiProperty({ enum: EXPORT_STATUSES }) status!: ExportStatus;
   @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
   @ApiProperty() processed_records!: number;
   @ApiProperty({ nullable: true, type: Number }) total_records!: number | null;
   @ApiPropertyOptional({ example: '/api/exports/123/download', description: 'Present when COMPLETED' }) file_url?: string;
-  @ApiProperty({ nullable: true, type: String, example: 'ezpass_2024-01-01_2024-01-31_123.xlsx' }) file_name!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'tolls_2024-01-01_2024-01-31_123.xlsx' }) file_name!: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Bytes' }) file_size!: number | null;
   @ApiPropertyOptional({ description: 'Present when FAILED' }) error?: string;
   @ApiProperty({ type: Object, description: 'Filters as validated' }) filters!: Record<string, unknown>;

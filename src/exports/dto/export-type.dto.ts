@@ -23,8 +23,8 @@ class ExportFilterDto {
 }
 
 export class ExportTypeDto {
-  @ApiProperty({ example: 'EZPASS' }) export_type!: string;
-  @ApiProperty({ example: 'EZPass tolls' }) title!: string;
+  @ApiProperty({ example: 'TOLLS' }) export_type!: string;
+  @ApiProperty({ example: 'Bridge and tunnel tolls' }) title!: string;
   @ApiProperty({ enum: EXPORT_FORMATS, isArray: true }) formats!: ExportFormat[];
   @ApiProperty({ type: [ExportColumnDto] }) columns!: ExportColumnDto[];
   @ApiProperty({ type: [ExportFilterDto] }) filters!: ExportFilterDto[];

@@ -14,10 +14,10 @@ export const SOURCE_ALIAS = 't';
  * the columns read through it. Joins are made only for exports that use one of their columns.
  */
 export interface ExportJoin {
-  /** The joined table's alias in `on` and in column expressions: `driver.first_name`. */
+  /** The joined table's alias in `on` and in column expressions: `maker.name`. */
   alias: string;
   entity: EntityClass;
-  /** The join condition, over `t` and `alias`: `driver.driver_id = t.driver_id`. */
+  /** The join condition, over `t` and `alias`: `maker.maker_no = t.maker_no`. */
   on: string;
   columns: Readonly<Record<string, Omit<ColumnDeclaration, 'key' | 'optional'>>>;
 }

@@ -5,7 +5,7 @@ import { RELATIVE_DATE_RANGES } from '../relative-dates.util';
 
 /** The scheduling half of a schedule; the rest of the body is an ordinary export request. */
 export class ScheduleFieldsDto {
-  @ApiPropertyOptional({ example: 'Monthly EZPass tolls', maxLength: 100 })
+  @ApiPropertyOptional({ example: 'Monthly tolls', maxLength: 100 })
   @IsOptional()
   @IsString({ message: 'name must be a string' })
   @MaxLength(100, { message: 'name must be at most 100 characters' })

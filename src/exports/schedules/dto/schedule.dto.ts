@@ -14,7 +14,7 @@ export class ScheduleDto {
   @ApiProperty({ example: '0 2 1 * *' }) cron!: string;
   @ApiProperty({ example: 'America/New_York' }) timezone!: string;
   @ApiProperty({ format: 'date-time', description: 'When the next occurrence fires' }) next_run_at!: string;
-  @ApiProperty({ example: 'EZPASS' }) export_type!: string;
+  @ApiProperty({ example: 'TOLLS' }) export_type!: string;
   @ApiProperty({ enum: EXPORT_FORMATS }) format!: ExportFormat;
   @ApiProperty({ type: Object, description: 'Fixed filters, as submitted' }) filters!: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: [...RELATIVE_DATE_RANGES] } })
