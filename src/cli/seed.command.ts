@@ -1,15 +1,14 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { AppConfig } from '../config/app-config';
 import { runMigrations } from '../database/migrate';
-import { seedDatabase } from '../database/seed/seeder';
-
-const SEED_TYPES = ['EZPASS', 'PVB', 'CURB'] as const;
-type SeedType = (typeof SEED_TYPES)[number];
+import { seedableTypes, seedDatabase } from '../database/seed/seeder';
+import { seedCalendar } from '../database/seed/seed-random';
 
 interface SeedOptions {
   rows: number;
-  type?: SeedType;
+  type?: string;
   seed: number;
+  until?: string;
 }
 
 /** A progress bar on a terminal (stderr), silence otherwise. */
@@ -40,6 +39,7 @@ export class SeedCommand extends CommandRunner {
       rows: options.rows,
       type: options.type,
       seed: options.seed,
+      until: options.until,
       onProgress: progressBar(),
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -55,11 +55,16 @@ export class SeedCommand extends CommandRunner {
     return Number(value);
   }
 
-  @Option({ flags: '--type <type>', description: `Only this table: ${SEED_TYPES.join(', ')}` })
-  parseType(value: string): SeedType {
+  @Option({ flags: '--type <type>', description: `Only this type's source rows: ${seedableTypes().join(', ')}` })
+  parseType(value: string): string {
     const type = value.toUpperCase();
-    if (!(SEED_TYPES as readonly string[]).includes(type)) throw new Error(`--type must be one of ${SEED_TYPES.join(', ')}`);
-    return type as SeedType;
+    if (!seedableTypes().includes(type)) throw new Error(`--type must be one of ${seedableTypes().join(', ')}`);
+    return type;
+  }
+
+  @Option({ flags: '--until <date>', description: 'Last day of demo data, YYYY-MM-DD (default: today)' })
+  parseUntil(value: string): string {
+    return seedCalendar(value).until;
   }
 
   @Option({ flags: '--seed <n>', description: 'Random seed (same seed, same rows)', defaultValue: 42 })

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/app-config';
 import type { AppConfig } from '../../src/config/app-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrations } from '../../src/database/migrate';
+import { DOMAIN_MODULES } from '../../src/domains';
 import { configureHttp } from '../../src/http/configure-http';
 import { createMariaDb, createQueuePrefix, createTempDir, REDIS_SERVER, TEST_JWT_SECRET } from './test-env';
 
@@ -17,6 +18,8 @@ export interface TestStack {
   exportDir: string;
   /** A connection of the test's own to the same database, for setup and for checking results. */
   db: DataSource;
+  /** The domain modules the stack's database and apps have. */
+  domains: readonly Type[];
   teardown(): Promise<void>;
 }
 
@@ -24,6 +27,8 @@ export interface StackOptions {
   database: 'mariadb' | 'sqlite';
   redis: boolean;
   env?: Record<string, string>;
+  /** Domain modules to migrate and serve; every one of the service's by default. */
+  domains?: readonly Type[];
 }
 
 /** A fresh database (migrated), export folder and queue prefix; nothing shared with other runs. */
@@ -45,14 +50,16 @@ export async function createTestStack(options: StackOptions): Promise<TestStack>
     ...options.env,
   };
   const config = loadConfig(env, false);
-  await runMigrations(config.database);
-  const db = new DataSource(dataSourceOptions(config.database));
+  const domains = options.domains ?? DOMAIN_MODULES;
+  await runMigrations(config.database, domains);
+  const db = new DataSource(dataSourceOptions(config.database, domains));
   await db.initialize();
   return {
     env,
     config,
     exportDir: config.exportDir,
     db,
+    domains,
     teardown: async () => {
       await db.destroy();
       await queue?.clear();
@@ -70,7 +77,7 @@ export interface TestApp {
 
 /** Boots the real AppModule in this process against a stack. */
 export async function startTestApp(stack: TestStack, role: AppRole = 'all'): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(stack.config, role)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(stack.config, role, stack.domains)] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureHttp(app, stack.config);
   await app.init();
