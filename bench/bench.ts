@@ -4,13 +4,15 @@
  *
  * Env: BENCH_MYSQL (server URL, default mysql://root@127.0.0.1:3306), BENCH_REDIS (redis://127.0.0.1:6379),
  * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,excel,pdf; csv.gz and json.gz for gzip-compressed
- * csv and json), BENCH_QUICK=1 (small sizes, for CI).
+ * csv and json; csv-unjoined and excel-unjoined for EZPass without the joined driver_name; balances for a
+ * LEDGER_BALANCES csv over the postings), BENCH_QUICK=1 (small sizes, for CI).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { sign } from 'jsonwebtoken';
 import { runMigrations } from '../src/database/migrate';
 import { seedDatabase } from '../src/database/seed/seeder';
@@ -22,9 +24,14 @@ const quick = process.env.BENCH_QUICK === '1';
 const MYSQL = process.env.BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306';
 const REDIS = process.env.BENCH_REDIS ?? 'redis://127.0.0.1:6379';
 const SIZES = (process.env.BENCH_SIZES ?? (quick ? '1000,5000' : '10000,100000,1000000')).split(',').map(Number);
-const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,json,excel,pdf').split(',');
+const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,csv-unjoined,json,excel,excel-unjoined,pdf,balances').split(',');
 const PDF_ROWS = 10_000;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+/** EZPass's default columns; driver_name is joined from drivers, the rest are the table's own. */
+const EZPASS_COLUMNS = new EzpassExportQuery().columns.filter((column) => !column.optional).map((column) => column.key);
+const OWN_COLUMNS = EZPASS_COLUMNS.filter((key) => key !== 'driver_name');
+/** PVB rows per EZPass row, so the ledger holds a little more than `rows` postings. */
+const PVB_SHARE = 0.1;
 
 interface Result {
   rows: number;
@@ -39,31 +46,52 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** A database holding exactly `rows` EZPass rows; kept between runs so only the first one seeds. */
+async function count(connection: Connection, table: string): Promise<number> {
+  const [[{ n }]] = (await connection.query(`SELECT COUNT(*) AS n FROM ${table}`)) as unknown as [[{ n: number }]];
+  return Number(n);
+}
+
+/**
+ * A database holding exactly `rows` EZPass rows, a tenth as many PVB rows, and the ledger derived
+ * from both (a little more than `rows` postings); kept between runs so only the first one seeds.
+ */
 async function benchDatabase(rows: number): Promise<string> {
   const name = `exports_bench_${rows}`;
   const database = { kind: 'mysql' as const, url: `${MYSQL}/${name}`, database: name };
   await runMigrations(database);
   const connection = await createConnection(database.url);
-  const [[{ n }]] = (await connection.query('SELECT COUNT(*) AS n FROM ezpass_transactions')) as unknown as [[{ n: number }]];
-  if (Number(n) !== rows) {
-    log(`seeding ${rows} EZPass rows into ${name} ...`);
+  const pvbRows = Math.round(rows * PVB_SHARE);
+  if ((await count(connection, 'ezpass_transactions')) !== rows || (await count(connection, 'pvb_violations')) !== pvbRows) {
+    log(`seeding ${rows} EZPass and ${pvbRows} PVB rows into ${name} ...`);
     await connection.query('TRUNCATE ezpass_transactions');
-    await seedDatabase(database, { rows, type: 'EZPASS', seed: 42 });
+    await connection.query('TRUNCATE pvb_violations');
+    await seedDatabase(database, { rows, type: 'EZPASS', seed: 42, until: '2025-12-31' });
+    await seedDatabase(database, { rows: pvbRows, type: 'PVB', seed: 42, until: '2025-12-31' });
   }
+  log(`${name}: ${rows} EZPass rows, ${await count(connection, 'ledger_postings')} ledger postings`);
   await connection.query('DELETE FROM export_jobs');
   await connection.end();
   return database.url;
 }
 
-/** The request body for a bench format name: `csv`, or `csv.gz` for csv with `compression: "gzip"`. */
-function exportRequest(format: string): object {
-  const [base, suffix] = format.split('.');
-  return { export_type: 'EZPASS', format: base, ...(suffix === 'gz' ? { compression: 'gzip' } : {}) };
+/**
+ * The request body for a bench scenario: `csv`, `csv.gz` (with `compression: "gzip"`), `csv-unjoined`
+ * (EZPass's default columns but the joined driver_name), or `balances` (LEDGER_BALANCES as csv).
+ */
+function exportRequest(scenario: string): object {
+  if (scenario === 'balances') return { export_type: 'LEDGER_BALANCES', format: 'csv' };
+  const [name, suffix] = scenario.split('.');
+  const [format, variant] = name.split('-');
+  return {
+    export_type: 'EZPASS',
+    format,
+    ...(variant === 'unjoined' ? { columns: OWN_COLUMNS } : {}),
+    ...(suffix === 'gz' ? { compression: 'gzip' } : {}),
+  };
 }
 
 async function runExport(port: number, format: string, rows: number): Promise<{ seconds: number; bytes: number }> {
-  const token = sign({ roles: [] }, SECRET, { subject: 'bench', expiresIn: '2h' });
+  const token = sign({ roles: ['finance'] }, SECRET, { subject: 'bench', expiresIn: '2h' });
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const started = Date.now();
   const created = await fetch(`http://127.0.0.1:${port}/api/exports/request`, {
@@ -86,10 +114,15 @@ async function runExport(port: number, format: string, rows: number): Promise<{ 
   }
 }
 
-async function baselineSeconds(databaseUrl: string): Promise<number> {
+/** The pinned baseline: reading and printing the export's own columns in primary-key order. */
+const BASELINE_SQL = `SELECT ${OWN_COLUMNS.join(', ')} FROM ezpass_transactions ORDER BY id`;
+/** For balances: the database computing the same groups itself. */
+const BALANCES_BASELINE_SQL = `SELECT driver_id, medallion_no, vin, category, SUM(IF(entry_type = 'DEBIT', amount, 0)),
+  SUM(IF(entry_type = 'CREDIT', amount, 0)), COUNT(*), MIN(posting_date), MAX(posting_date)
+  FROM ledger_postings GROUP BY driver_id, medallion_no, vin, category ORDER BY driver_id, medallion_no, vin, category`;
+
+async function baselineSeconds(databaseUrl: string, sql: string): Promise<number> {
   const url = new URL(databaseUrl);
-  const columns = new EzpassExportQuery().columns.filter((c) => !c.optional).map((c) => c.key);
-  const sql = `SELECT ${columns.join(', ')} FROM ezpass_transactions ORDER BY posting_date, id`;
   const out = join(tmpdir(), `bench-baseline-${process.pid}.tsv`);
   const started = Date.now();
   await new Promise<void>((resolve, reject) =>
@@ -155,7 +188,8 @@ function markdown(results: Result[]): string {
     '',
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${quick ? 'BENCH_QUICK' : 'full run'}), this machine: 2 cores, MariaDB 10.11, Redis 7, Node ${process.version}.`,
     'Production path: API process + separate BullMQ worker process; time from POST /request to COMPLETED seen by polling status every 100 ms.',
-    'Baseline: `mariadb --batch --quick -e "<the same SELECT>" > file` on the same database, median of 3. Peak RSS: the worker\'s VmHWM.',
+    'Baseline: `mariadb --batch --quick -e "SELECT <the export\'s own columns> FROM ezpass_transactions ORDER BY id" > file` on the same database, median of 3 (for balances: the same GROUP BY run by mariadb). Peak RSS: the worker\'s VmHWM.',
+    'Scenarios: EZPass with its default columns (driver_name joined from drivers); `-unjoined`: the same columns without driver_name; `balances`: LEDGER_BALANCES as csv over the ledger postings.',
     '',
     '| rows | format | time (s) | rows/s | ratio to baseline | worker peak RSS (MB) | file (MB) |',
     '|---:|---|---:|---:|---:|---:|---:|',
@@ -174,11 +208,13 @@ async function main(): Promise<void> {
   const sizes = [...new Set([...SIZES, ...(FORMATS.includes('pdf') ? [quick ? 1000 : PDF_ROWS] : [])])].sort((a, b) => a - b);
   for (const rows of sizes) {
     const databaseUrl = await benchDatabase(rows);
-    const baseline = median([await baselineSeconds(databaseUrl), await baselineSeconds(databaseUrl), await baselineSeconds(databaseUrl)]);
-    log(`${rows} rows: baseline ${baseline.toFixed(2)} s`);
+    const baseline = async (sql: string) =>
+      median([await baselineSeconds(databaseUrl, sql), await baselineSeconds(databaseUrl, sql), await baselineSeconds(databaseUrl, sql)]);
+    const [rowsBaseline, balancesBaseline] = [await baseline(BASELINE_SQL), await baseline(BALANCES_BASELINE_SQL)];
+    log(`${rows} rows: baseline ${rowsBaseline.toFixed(2)} s (balances ${balancesBaseline.toFixed(2)} s)`);
     for (const format of FORMATS) {
       if (format === 'pdf' ? rows !== (quick ? 1000 : PDF_ROWS) : !SIZES.includes(rows)) continue;
-      results.push(await measure(rows, format, databaseUrl, baseline));
+      results.push(await measure(rows, format, databaseUrl, format === 'balances' ? balancesBaseline : rowsBaseline));
     }
   }
   let table = markdown(results);
