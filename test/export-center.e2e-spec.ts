@@ -562,13 +562,14 @@ describe('Export Center on a server without dev sign-in (Chromium; SQLite, in-pr
     const consoleErrors: string[] = [];
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     page.on('pageerror', (error) => consoleErrors.push(error.message));
-    const options = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/auth/options');
+    const answers: string[] = [];
+    page.on('response', (response) => answers.push(`${response.status()} ${new URL(response.url()).pathname}`));
     await page.goto(`${baseUrl}/export-center`);
-    expect((await options).status()).toBe(200);
     await page.getByLabel('Access token').waitFor();
     await page.waitForLoadState('networkidle');
 
     expect(consoleErrors).toEqual([]);
+    expect(answers.filter((answer) => answer.includes('/api/'))).toEqual(['200 /api/auth/options']);
     expect(await page.locator('#dev-form').isVisible()).toBe(false);
     expect(await page.locator('#dev-server-notice').isVisible()).toBe(false);
     expect(await page.locator('#sign-out').isVisible()).toBe(false);

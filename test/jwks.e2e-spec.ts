@@ -144,8 +144,10 @@ describe('Tokens of an identity provider (JWT_JWKS_URL, iss, aud, roles claim; S
   });
 
   it('picks up a rotated key (new kid) without a restart, and drops the retired one', async () => {
+    expect(await statusWith(await idpToken(rsa))).toBe(200);
     const rotated = await signingKey('rsa-2', 'RS256');
     keySet.publish(rotated, ec);
+    expect(await statusWith(await idpToken(rotated))).toBe(401);
     // jose fetches again for an unknown kid once 30 s have passed since the last fetch: move the clock, not the test.
     jest.useFakeTimers({
       now: Date.now() + 31_000,

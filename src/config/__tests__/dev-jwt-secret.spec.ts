@@ -29,10 +29,10 @@ describe(devJwtSecret.name, () => {
     expect(devJwtSecret(file)).toBe(secret);
   });
 
-  it.each([0o644, 0o640, 0o604, 0o660])('refuses a key other users can read or write (mode %o)', (mode) => {
-    existing('k'.repeat(64), mode);
+  it.each(['644', '640', '604', '660'])('refuses a key other users can read or write (mode %s)', (mode) => {
+    existing('k'.repeat(64), parseInt(mode, 8));
     expect(() => devJwtSecret(file)).toThrow(ConfigError);
-    expect(() => devJwtSecret(file)).toThrow(`can be read or written by other users (mode ${mode.toString(8)})`);
+    expect(() => devJwtSecret(file)).toThrow(`can be read or written by other users (mode ${mode})`);
   });
 
   it('refuses a key shorter than 32 characters', () => {
