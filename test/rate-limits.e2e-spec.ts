@@ -1,8 +1,9 @@
 import Redis from 'ioredis';
 import type { Response } from 'supertest';
+import { SharedThrottlerStorage } from '../src/http/shared-throttler.storage';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
-import { REDIS_SERVER } from './support/test-env';
+import { createQueuePrefix, REDIS_SERVER } from './support/test-env';
 import { bearer, tokenFor } from './support/tokens';
 
 const SENTENCE = /^Too many requests: at most \d+ a minute are allowed\. Try again in \d+ seconds?\.$/;
@@ -100,5 +101,34 @@ describe('TRUST_PROXY: clients behind a load balancer are told apart by X-Forwar
   it('ignores X-Forwarded-For by default, so a client cannot pick its own address', async () => {
     const app = await node({});
     expect([await from(app, '203.0.113.7'), await from(app, '203.0.113.8'), await from(app, '203.0.113.9')]).toEqual([200, 200, 429]);
+  });
+});
+
+describe(SharedThrottlerStorage.name, () => {
+  it('counts in Redis from the first request, before its connection is even up', async () => {
+    const queue = createQueuePrefix();
+    const storage = new SharedThrottlerStorage(REDIS_SERVER, `${queue.prefix}:throttle:`);
+    const redis = new Redis(REDIS_SERVER);
+    try {
+      expect((await storage.increment('first-client', 60_000, 5, 60_000, 'default')).totalHits).toBe(1);
+      const [, keys] = await redis.scan('0', 'MATCH', `${queue.prefix}:throttle:*`, 'COUNT', 1000);
+      expect(keys).toEqual([`${queue.prefix}:throttle:{first-client:default}:hits`]);
+    } finally {
+      storage.onApplicationShutdown();
+      redis.disconnect();
+      await queue.clear();
+    }
+  });
+
+  it('counts in memory, and still limits, while Redis cannot be reached', async () => {
+    const storage = new SharedThrottlerStorage('redis://127.0.0.1:1', 'unreachable:');
+    try {
+      const hits = [];
+      for (let i = 0; i < 3; i++) hits.push(await storage.increment('client', 60_000, 2, 60_000, 'default'));
+      expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, true]);
+      expect(hits[2].timeToBlockExpire).toBeGreaterThan(0);
+    } finally {
+      storage.onApplicationShutdown();
+    }
   });
 });
