@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { AppRole } from './app-role';
 import { AuthModule, globalAuthGuard } from './auth/auth.module';
-import { DevSignInModule } from './auth/dev-sign-in.module';
+import { SignInModule } from './auth/sign-in.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -26,8 +26,7 @@ export class AppModule {
         AuthModule,
         ...domains,
         ExportsModule.forRoot(config, role),
-        ...(servesHttp ? [HealthModule, RateLimitModule] : []),
-        ...(servesHttp && config.devSignIn ? [DevSignInModule] : []),
+        ...(servesHttp ? [HealthModule, RateLimitModule, SignInModule.forRoot(config)] : []),
       ],
       // Order matters: authenticate first, so the rate limiter can key on the user.
       providers: servesHttp ? [globalAuthGuard, rateLimitGuard] : [],

@@ -17,12 +17,24 @@ async function startHttp(config: AppConfig, role: AppRole): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, role), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   configureHttp(app, config);
-  await app.listen(config.port);
+  await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
   const logger = app.get(Logger);
-  logger.log(`Exports ${role === 'all' ? 'API and worker' : 'API'} on http://localhost:${config.port}/api (docs: /api/docs)`);
+  const reach = config.loopbackOnly ? `this machine only (HOST=${config.host})` : `listening on ${config.host ?? 'every interface'}`;
+  logger.log(`Exports ${role === 'all' ? 'API and worker' : 'API'} on ${localUrl(config)}/api (docs: /api/docs), ${reach}`);
   if (config.jwtSecretGenerated) {
     logger.log('Dev JWT key in use (no JWT_SECRET set). Get a token with: npm run -s cli -- token --user alice');
   }
+  if (config.jwtSecretGenerated && !config.loopbackOnly) {
+    logger.warn(
+      `Dev sign-in is off: HOST=${config.host} can be reached from other machines and there is no JWT_SECRET (set one for a shared server, or HOST=127.0.0.1 for your own)`,
+    );
+  }
+}
+
+/** Where someone on this machine reaches the server. */
+function localUrl({ host, port }: AppConfig): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 async function startWorker(config: AppConfig): Promise<void> {

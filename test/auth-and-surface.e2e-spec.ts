@@ -51,6 +51,8 @@ describe.each(['sqlite', 'mariadb'] as const)('Auth and public surface on %s', (
       `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'alice', exp: 9999999999 })).toString('base64url')}.`,
     ],
     ['a token without sub', sign({ roles: [] }, TEST_JWT_SECRET)],
+    ['a token without exp', sign({ roles: [] }, TEST_JWT_SECRET, { subject: 'alice' })],
+    ['a token living longer than JWT_MAX_TTL (24h)', tokenFor('alice', [], { expiresIn: '25h' })],
     ['a malformed header', 'not-a-jwt'],
   ])('answers 401 to %s', async (_label, token) => {
     const call = app.http().get('/api/exports/my-exports');

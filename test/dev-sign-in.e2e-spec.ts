@@ -20,7 +20,7 @@ describe('Dev sign-in (POST /api/auth/dev-token)', () => {
     });
 
     it('issues a token for the given user, without roles, that the API accepts', async () => {
-      expect((await app.http().get('/api/auth/dev-token')).status).toBe(200);
+      expect((await app.http().get('/api/auth/options')).body).toEqual({ dev_sign_in: true, development: true });
       const response = await app.http().post('/api/auth/dev-token').send({ user_id: 'zoe' });
       expect(response.status).toBe(200);
       expect(decode(response.body.token)).toMatchObject({ sub: 'zoe', roles: [] });
@@ -43,6 +43,7 @@ describe('Dev sign-in (POST /api/auth/dev-token)', () => {
       expect(stack.config.jwtSecretGenerated).toBe(false);
       const app = await startTestApp(stack);
       expect((await app.http().post('/api/auth/dev-token').send({ user_id: 'zoe' })).status).toBe(404);
+      expect((await app.http().get('/api/auth/options')).body).toEqual({ dev_sign_in: false, development: false });
       await app.close();
     } finally {
       await stack.teardown();
@@ -70,7 +71,7 @@ describe('Dev sign-in (POST /api/auth/dev-token)', () => {
       const response = await app.http().post('/api/auth/dev-token').send({ user_id: 'zoe' });
       expect(response.status).toBe(404);
       expect(response.body.token).toBeUndefined();
-      expect((await app.http().get('/api/auth/dev-token')).status).toBe(404);
+      expect((await app.http().get('/api/auth/options')).body).toEqual({ dev_sign_in: false, development: false });
     });
   });
 });

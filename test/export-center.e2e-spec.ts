@@ -69,7 +69,7 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     return page;
   }
 
-  /** A new tab signed in by pasting `user`'s token. */
+  /** A new tab signed in by pasting `user`'s token, once My exports has loaded (the heading shows before the list). */
   async function signedIn(user: string, roles: string[] = []): Promise<Page> {
     const page = await openPage();
     await page.getByLabel('Access token').fill(tokenFor(user, roles));
@@ -346,6 +346,24 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     await page.getByRole('button', { name: 'Dev sign-in' }).click();
     await page.getByRole('heading', { name: 'My exports' }).waitFor();
     expect(await page.locator('#user-label').textContent()).toBe('Signed in as devuser');
+    await page.close();
+  });
+
+  it('says plainly that it is a development server, and shows Sign out only while signed in', async () => {
+    const page = await openPage();
+    await page.locator('#dev-form').waitFor();
+    expect(await page.locator('#dev-server-notice').textContent()).toContain('Development server.');
+    expect(await page.locator('#dev-server-notice').isVisible()).toBe(true);
+    expect(await page.locator('#sign-out').isVisible()).toBe(false);
+    await expectNoAxeViolations(page);
+
+    await page.getByRole('button', { name: 'Dev sign-in' }).click();
+    await page.getByRole('heading', { name: 'My exports' }).waitFor();
+    expect(await page.locator('#sign-out').isVisible()).toBe(true);
+    expect(await page.locator('#dev-server-notice').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(await page.locator('#sign-out').isVisible()).toBe(false);
     await page.close();
   });
 
@@ -683,5 +701,47 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
       expect(await to.boundingBox()).toEqual(before);
       await page.close();
     });
+  });
+});
+
+describe('Export Center on a server without dev sign-in (Chromium; SQLite, in-process queue)', () => {
+  let stack: TestStack;
+  let app: TestApp;
+  let browser: TestBrowser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    stack = await createTestStack({ database: 'sqlite', redis: false });
+    app = await startTestApp(stack, 'all');
+    const port = await freePort();
+    await app.app.listen(port, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${port}`;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await stack?.teardown();
+  });
+
+  it('loads without a single console error (no probing of missing routes), with neither dev sign-in, development notice nor Sign out', async () => {
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    const answers: string[] = [];
+    page.on('response', (response) => answers.push(`${response.status()} ${new URL(response.url()).pathname}`));
+    await page.goto(`${baseUrl}/export-center`);
+    await page.getByLabel('Access token').waitFor();
+    await page.waitForLoadState('networkidle');
+
+    expect(consoleErrors).toEqual([]);
+    expect(answers.filter((answer) => answer.includes('/api/'))).toEqual(['200 /api/auth/options']);
+    expect(await page.locator('#dev-form').isVisible()).toBe(false);
+    expect(await page.locator('#dev-server-notice').isVisible()).toBe(false);
+    expect(await page.locator('#sign-out').isVisible()).toBe(false);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
   });
 });

@@ -1,24 +1,26 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import type { ExecutionContext } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import type { Observable } from 'rxjs';
+import type { Request } from 'express';
+import type { AuthUser } from './auth-user';
+import { bearerToken } from './bearer-token';
+import { JwtVerifier } from './jwt-verifier';
 import { IS_PUBLIC } from './public.decorator';
 
 /** Global guard: every route needs a valid bearer token unless it is marked @Public(). */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: JwtVerifier,
+  ) {}
 
-  override canActivate(context: ExecutionContext): boolean | Promise<boolean> | Observable<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
-  }
-
-  override handleRequest<TUser>(err: unknown, user: TUser | false): TUser {
-    if (err || !user) throw new UnauthorizedException('A valid bearer token is required');
-    return user;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const verified = await this.verifier.verify(bearerToken(request.headers.authorization));
+    if (!verified) throw new UnauthorizedException('A valid bearer token is required');
+    request.user = verified.user;
+    return true;
   }
 }

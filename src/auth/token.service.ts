@@ -1,33 +1,51 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { userFromClaims } from './auth-user';
-import type { AuthUser, JwtClaims } from './auth-user';
+import { SignJWT } from 'jose';
+import { AppConfig, parseDuration } from '../config/app-config';
+import { rolesAt } from './auth-user';
+import type { AuthUser } from './auth-user';
+import { JwtVerifier } from './jwt-verifier';
 
 export interface TokenRequest {
   userId: string;
   roles?: string[];
-  /** A duration such as `1h`, `30m`, `7d`. */
+  /** A duration such as `1h`, `30m`, `7d`; at most JWT_MAX_TTL. */
   ttl?: string;
 }
 
+/** A lifetime beyond JWT_MAX_TTL: such a token would be refused anyway. */
+export class TokenLifetimeError extends Error {}
+
+/** Mints the HS256 tokens of the CLI and dev sign-in, and checks tokens for routes that read one themselves. */
 @Injectable()
 export class TokenService {
-  constructor(private readonly jwt: JwtService) {}
+  private readonly secret: Uint8Array;
 
-  sign({ userId, roles = [], ttl = '1h' }: TokenRequest): string {
-    return this.jwt.sign({ roles }, { subject: userId, expiresIn: ttl as `${number}h` });
+  constructor(
+    private readonly config: AppConfig,
+    private readonly verifier: JwtVerifier,
+  ) {
+    this.secret = new TextEncoder().encode(config.jwtSecret);
   }
 
-  /** The same checks as the bearer guard, for routes that read a token themselves. */
-  verify(token: string): AuthUser {
-    let claims: JwtClaims;
-    try {
-      claims = this.jwt.verify<JwtClaims & object>(token, { algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthorizedException('A valid bearer token is required');
-    }
-    const user = userFromClaims(claims);
-    if (!user) throw new UnauthorizedException('A valid bearer token is required');
-    return user;
+  async sign({ userId, roles = [], ttl = '1h' }: TokenRequest): Promise<string> {
+    const { maxTtl, maxTtlSeconds, issuer, audience, rolesClaim } = this.config.jwt;
+    const ttlSeconds = parseDuration(ttl) / 1000;
+    if (ttlSeconds > maxTtlSeconds) throw new TokenLifetimeError(`A token may live at most ${maxTtl} (JWT_MAX_TTL), not ${ttl}`);
+    const now = Math.floor(Date.now() / 1000);
+    const token = new SignJWT(rolesAt(rolesClaim, roles))
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttlSeconds);
+    if (issuer) token.setIssuer(issuer);
+    if (audience) token.setAudience(audience);
+    return token.sign(this.secret);
+  }
+
+  /** The same check as the bearer guard's. */
+  async verify(token: string): Promise<AuthUser> {
+    const verified = await this.verifier.verify(token);
+    if (!verified) throw new UnauthorizedException('A valid bearer token is required');
+    return verified.user;
   }
 }

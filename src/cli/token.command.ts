@@ -14,8 +14,9 @@ export class TokenCommand extends CommandRunner {
     super();
   }
 
+  /** A --ttl beyond JWT_MAX_TTL fails with the service's sentence and exit code 1 (cli.ts). */
   async run(_args: string[], options: TokenOptions): Promise<void> {
-    process.stdout.write(`${this.tokens.sign({ userId: options.user, roles: options.role ?? [], ttl: options.ttl })}\n`);
+    process.stdout.write(`${await this.tokens.sign({ userId: options.user, roles: options.role ?? [], ttl: options.ttl })}\n`);
   }
 
   @Option({ flags: '--user <id>', description: 'User id (the token subject)', required: true })
@@ -30,7 +31,7 @@ export class TokenCommand extends CommandRunner {
     return [...previous, value];
   }
 
-  @Option({ flags: '--ttl <duration>', description: 'Lifetime such as 30m, 1h, 7d', defaultValue: '1h' })
+  @Option({ flags: '--ttl <duration>', description: 'Lifetime such as 30m, 1h, 7d; at most JWT_MAX_TTL (24h)', defaultValue: '1h' })
   parseTtl(value: string): string {
     if (!/^\d{1,6}[smhd]$/.test(value)) throw new Error('--ttl must be a number followed by s, m, h or d (e.g. 1h)');
     return value;

@@ -1,10 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { config as loadDotenv } from 'dotenv';
+import { ConfigError } from './config-error';
+import { devJwtSecret } from './dev-jwt-secret';
 import { EnvDto } from './env.dto';
+import { isLoopbackHost, parseTrustProxy } from './network';
+import type { TrustProxy } from './network';
+
+export { ConfigError } from './config-error';
 
 export type DatabaseConfig = { kind: 'mysql'; url: string; database: string } | { kind: 'sqlite'; path: string };
 
@@ -17,7 +22,19 @@ export interface S3Config {
   forcePathStyle: boolean;
 }
 
-export class ConfigError extends Error {}
+/** How bearer tokens are checked and minted (HS256 with jwtSecret; RS256/ES256 from the key set). */
+export interface JwtConfig {
+  /** The longest lifetime (exp - iat) a token may have, minted or received; as written, e.g. `24h`. */
+  maxTtl: string;
+  maxTtlSeconds: number;
+  /** Required `iss` / `aud` of every token, and stamped on the tokens this service mints. */
+  issuer: string | undefined;
+  audience: string | undefined;
+  /** An identity provider's JSON Web Key Set: its RS256/ES256 tokens are accepted too. */
+  jwksUrl: string | undefined;
+  /** Where the roles list sits in the claims: a name or a dotted path (`realm_access.roles`). */
+  rolesClaim: string;
+}
 
 /** The validated, defaulted configuration. Built once from the environment by `loadConfig`. */
 export class AppConfig {
@@ -27,10 +44,17 @@ export class AppConfig {
   readonly redisUrl!: string | undefined;
   readonly jwtSecret!: string;
   readonly jwtSecretGenerated!: boolean;
+  readonly jwt!: JwtConfig;
   /** POST /api/auth/dev-token hands out tokens without a password: a development convenience only. */
   readonly devSignIn!: boolean;
   readonly exportDir!: string;
   readonly port!: number;
+  /** The address the HTTP server listens on; undefined: every interface (IPv6 and IPv4 where available). */
+  readonly host!: string | undefined;
+  /** HOST is a loopback address: no other machine can reach the server. */
+  readonly loopbackOnly!: boolean;
+  /** express `trust proxy`: which X-Forwarded-For hops give the client's address (rate limits per address). */
+  readonly trustProxy!: TrustProxy;
   readonly logLevel!: string;
   readonly exportConcurrency!: number;
   readonly exportAttempts!: number;
@@ -59,17 +83,22 @@ export class AppConfig {
   readonly mailFrom!: string;
   /** HMAC-SHA256 key of the Exports-Signature header on webhooks. */
   readonly webhookSecret!: string;
-  /** Webhooks may go to loopback, private and link-local addresses (off in production: SSRF). */
+  /** Webhooks may go to loopback, private and link-local addresses (SSRF): by default only on a loopback-only dev server. */
   readonly webhookAllowPrivate!: boolean;
   /** First retry delay of a failed notification; later ones double. */
   readonly notifyRetryBaseMs!: number;
 
-  constructor(values: Omit<AppConfig, 'embedded' | 'staleJobMs'>) {
+  constructor(values: Omit<AppConfig, 'embedded' | 'staleJobMs' | 'developmentServer'>) {
     Object.assign(this, values);
   }
 
   get embedded(): boolean {
     return this.redisUrl === undefined;
+  }
+
+  /** Signs with a generated key or hands out passwordless tokens: for trying things out, not for real data. */
+  get developmentServer(): boolean {
+    return this.jwtSecretGenerated || this.devSignIn;
   }
 
   /** A PROCESSING job silent for this long has no worker left to retry it: it is failed. */
@@ -90,16 +119,6 @@ function parseDatabase(url: string): DatabaseConfig {
   return { kind: 'mysql', url: parsed.toString(), database: decodeURIComponent(parsed.pathname.slice(1)) };
 }
 
-/** Embedded/dev mode only: one random key kept beside the data so tokens survive restarts. */
-function devJwtSecret(exportDir: string): string {
-  const file = resolve(dirname(exportDir), '.dev-jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('hex');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
 /** Without WEBHOOK_SECRET: a key derived from JWT_SECRET, so signing works out of the box and the JWT key never leaves. */
 export function derivedWebhookSecret(jwtSecret: string): string {
   return createHmac('sha256', jwtSecret).update('exports-webhook-signing').digest('hex');
@@ -109,28 +128,51 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
   if (readDotenv) loadDotenv({ quiet: true });
   const env = plainToInstance(EnvDto, { ...source }, { enableImplicitConversion: false });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
-  const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+  // One sentence per variable: decorators run bottom-up, so the last failure is the first rule declared (its type).
+  const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).slice(-1));
 
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
+  const jwtSecretGenerated = env.JWT_SECRET === undefined;
+  // A generated key belongs to a newcomer's own machine: such a server listens on loopback unless told otherwise.
+  const host = env.HOST ?? (jwtSecretGenerated ? '127.0.0.1' : undefined);
+  const loopbackOnly = host !== undefined && isLoopbackHost(host);
+  // Passwordless sign-in and webhooks to private addresses are safe by default only where nobody else can reach them.
+  const localDevServer = nodeEnv !== 'production' && jwtSecretGenerated && loopbackOnly;
+  const maxTtl = env.JWT_MAX_TTL ?? '24h';
   if (nodeEnv === 'production' && !env.JWT_SECRET) messages.push('JWT_SECRET is required when NODE_ENV=production');
   if (nodeEnv === 'production' && env.DEV_SIGN_IN === 'true') messages.push('DEV_SIGN_IN cannot be true when NODE_ENV=production');
+  if (env.DEV_SIGN_IN === 'true' && jwtSecretGenerated && !loopbackOnly) {
+    messages.push(`DEV_SIGN_IN=true on a server listening beyond loopback (HOST=${env.HOST}) needs a JWT_SECRET of its own`);
+  }
+  if (parseDuration(maxTtl) < 60_000) messages.push('JWT_MAX_TTL must be at least 1m');
   if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) {
     messages.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
   }
   if (messages.length > 0) throw new ConfigError(`Invalid configuration: ${messages.join('; ')}`);
 
   const exportDir = resolve(env.EXPORT_DIR ?? './data/exports');
-  const jwtSecret = env.JWT_SECRET ?? devJwtSecret(exportDir);
+  const jwtSecret = env.JWT_SECRET ?? devJwtSecret(resolve(dirname(exportDir), '.dev-jwt-secret'));
   return new AppConfig({
     env: nodeEnv,
     database: parseDatabase(env.DATABASE_URL ?? 'sqlite:./data/exports.sqlite'),
     redisUrl: env.REDIS_URL,
     jwtSecret,
-    jwtSecretGenerated: env.JWT_SECRET === undefined,
+    jwtSecretGenerated,
+    jwt: {
+      maxTtl,
+      maxTtlSeconds: parseDuration(maxTtl) / 1000,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      jwksUrl: env.JWT_JWKS_URL,
+      rolesClaim: env.JWT_ROLES_CLAIM ?? 'roles',
+    },
     // A server with a real JWT_SECRET is presumed shared: no passwordless tokens unless asked for.
-    devSignIn: nodeEnv !== 'production' && (env.DEV_SIGN_IN === undefined ? env.JWT_SECRET === undefined : env.DEV_SIGN_IN === 'true'),
+    devSignIn: nodeEnv !== 'production' && (env.DEV_SIGN_IN === undefined ? localDevServer : env.DEV_SIGN_IN === 'true'),
     exportDir,
     port: env.PORT ?? 8000,
+    host,
+    loopbackOnly,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY ?? 'false') ?? false,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     exportConcurrency: env.EXPORT_CONCURRENCY ?? 2,
     exportAttempts: env.EXPORT_ATTEMPTS ?? 3,
@@ -160,7 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? 'Exports <exports@localhost>',
     webhookSecret: env.WEBHOOK_SECRET ?? derivedWebhookSecret(jwtSecret),
-    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === undefined ? nodeEnv !== 'production' : env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === undefined ? localDevServer : env.WEBHOOK_ALLOW_PRIVATE === 'true',
     notifyRetryBaseMs: env.NOTIFY_RETRY_BASE_MS ?? 10_000,
   });
 }

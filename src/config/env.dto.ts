@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { isListenHost, parseTrustProxy } from './network';
 
 const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value);
 
@@ -25,6 +26,31 @@ export class EnvDto {
   JWT_SECRET?: string;
 
   @IsOptional()
+  @Matches(/^\d{1,6}[smhd]$/, { message: 'JWT_MAX_TTL must be a duration such as 24h, 30m or 7d' })
+  JWT_MAX_TTL?: string;
+
+  @IsOptional()
+  @Matches(/^\S{1,512}$/, { message: 'JWT_ISSUER must be the issuer (iss) tokens carry, without spaces' })
+  JWT_ISSUER?: string;
+
+  @IsOptional()
+  @Matches(/^\S{1,512}$/, { message: 'JWT_AUDIENCE must be the audience (aud) tokens carry, without spaces' })
+  JWT_AUDIENCE?: string;
+
+  // Keys fetched over plain http could be swapped on the way: only a loopback address may skip TLS.
+  @IsOptional()
+  @Matches(/^https:\/\/\S+$|^http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/\S*)?$/, {
+    message: 'JWT_JWKS_URL must be an https URL (plain http only on loopback), such as https://idp.example.com/.well-known/jwks.json',
+  })
+  JWT_JWKS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_:-]{1,64}(\.[A-Za-z0-9_:-]{1,64}){0,4}$/, {
+    message: 'JWT_ROLES_CLAIM must be a claim name or a dotted path such as realm_access.roles',
+  })
+  JWT_ROLES_CLAIM?: string;
+
+  @IsOptional()
   @IsString()
   @MinLength(1)
   EXPORT_DIR?: string;
@@ -35,6 +61,24 @@ export class EnvDto {
   @Min(1)
   @Max(65535)
   PORT?: number;
+
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isListenHost', validator: { validate: (value) => typeof value === 'string' && isListenHost(value) } },
+    {
+      message: 'HOST must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::) or localhost',
+    },
+  )
+  HOST?: string;
+
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isTrustProxy', validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== undefined } },
+    {
+      message: 'TRUST_PROXY must be true, false, a number of proxies, or comma-separated proxy addresses or subnets (10.0.0.0/8, loopback)',
+    },
+  )
+  TRUST_PROXY?: string;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

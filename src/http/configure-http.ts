@@ -28,6 +28,8 @@ function bodyErrorHandler(error: { type?: string; status?: number }, _req: Reque
 /** Everything the HTTP edge needs, shared by main.ts and the e2e tests. */
 export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
+  // req.ip (rate limits per address) from X-Forwarded-For, only through the proxies TRUST_PROXY names.
+  (app.getHttpAdapter().getInstance() as express.Express).set('trust proxy', config.trustProxy);
   mountExportCenter(app);
   app.use(
     helmet({

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import cookieParser from 'cookie-parser';
 import express from 'express';
+import { JwtVerifier } from '../auth/jwt-verifier';
 import { adminOnly } from '../ops/admin-auth.middleware';
 import { ExportMetrics } from './export-metrics.service';
 
@@ -11,7 +11,7 @@ export function serveWorkerMetrics(app: INestApplicationContext, port: number): 
   const metrics = app.get(ExportMetrics);
   const server = express()
     .disable('x-powered-by')
-    .get('/metrics', cookieParser(), adminOnly(app.get(JwtService), '/metrics'), (_req, res, next) => {
+    .get('/metrics', cookieParser(), adminOnly(app.get(JwtVerifier), '/metrics'), (_req, res, next) => {
       metrics
         .text()
         .then((text) => res.type(metrics.contentType).send(text))

@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { JwtService } from '@nestjs/jwt';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import cookieParser from 'cookie-parser';
+import { JwtVerifier } from '../auth/jwt-verifier';
 import type { AppConfig } from '../config/app-config';
 import { EXPORT_QUEUE } from '../exports/jobs/export-queue';
 import { adminOnly } from './admin-auth.middleware';
@@ -18,5 +18,5 @@ export function mountQueueDashboard(app: INestApplication, config: AppConfig): v
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: [new BullMQAdapter(app.get<Queue>(getQueueToken(EXPORT_QUEUE)))], serverAdapter });
-  app.use(QUEUE_DASHBOARD_PATH, cookieParser(), adminOnly(app.get(JwtService), QUEUE_DASHBOARD_PATH), serverAdapter.getRouter());
+  app.use(QUEUE_DASHBOARD_PATH, cookieParser(), adminOnly(app.get(JwtVerifier), QUEUE_DASHBOARD_PATH), serverAdapter.getRouter());
 }

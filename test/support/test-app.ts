@@ -44,6 +44,8 @@ export async function createTestStack(options: StackOptions): Promise<TestStack>
     RATE_LIMIT_PER_MINUTE: '100000',
     EXPORT_REQUESTS_PER_MINUTE: '100000',
     MAX_ACTIVE_EXPORTS: '1000',
+    // Test receivers listen on loopback; the guard's own tests turn this off.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
     EXPORT_DIR: `${dir.path}/exports`,
     DATABASE_URL: maria ? maria.url : `sqlite:${dir.path}/exports.sqlite`,
     ...(queue ? { REDIS_URL: REDIS_SERVER, QUEUE_PREFIX: queue.prefix } : {}),

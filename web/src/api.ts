@@ -11,6 +11,12 @@ export class ApiError extends Error {
   }
 }
 
+/** What GET /api/auth/options says the server offers. */
+export interface SignInOptions {
+  dev_sign_in: boolean;
+  development: boolean;
+}
+
 /** The request never got an answer (server down, connection lost). */
 export class NetworkError extends Error {}
 
@@ -92,11 +98,8 @@ export class ExportsApi {
     return this.fetch('GET', `/api/exports/${id}/events`, undefined, signal);
   }
 
-  async devSignInAvailable(): Promise<boolean> {
-    return this.fetch('GET', '/api/auth/dev-token').then(
-      () => true,
-      () => false,
-    );
+  signInOptions(): Promise<SignInOptions> {
+    return this.json('GET', '/api/auth/options');
   }
 
   async devToken(userId: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { AdminExports } from './admin-exports.js';
 import { ApiError, ExportsApi } from './api.js';
+import type { SignInOptions } from './api.js';
 import { byId, h } from './dom.js';
 import type { ExportItem, ItemAction } from './export-item.js';
 import { ExportList } from './export-list.js';
@@ -12,6 +13,8 @@ const TITLE = 'Export Center';
 
 const session = new Session();
 const api = new ExportsApi(() => session.current);
+// Asked once: a server that cannot say is treated as one that offers nothing extra.
+const signInOptions: Promise<SignInOptions> = api.signInOptions().catch(() => ({ dev_sign_in: false, development: false }));
 const announcer = byId('announcer');
 const noticeDownload = byId<HTMLButtonElement>('notice-download');
 let list: ExportList | undefined;
@@ -43,7 +46,7 @@ function showSignIn(message?: string): void {
   error.textContent = message ?? '';
   error.hidden = !message;
   announce(message ?? '');
-  void api.devSignInAvailable().then((available) => (byId('dev-form').hidden = !available));
+  void signInOptions.then((options) => (byId('dev-form').hidden = !options.dev_sign_in));
 }
 
 /** A failure of any call: an expired sign-in sends the user back to sign in, the rest are announced. */
@@ -222,6 +225,7 @@ document.addEventListener('visibilitychange', () => {
   document.title = TITLE;
 });
 
+void signInOptions.then((options) => (byId('dev-server-notice').hidden = !options.development));
 if (session.current) {
   enter().catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 401) session.signOut();

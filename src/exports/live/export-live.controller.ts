@@ -132,7 +132,7 @@ export class ExportLiveController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const user = this.authenticate(id, authorization, token);
+    const user = await this.authenticate(id, authorization, token);
     await this.exports.findVisible(user, id);
     streamStatus(req, res, {
       load: () => this.exports.status(user, id),
@@ -140,7 +140,7 @@ export class ExportLiveController {
     });
   }
 
-  private authenticate(id: number, authorization: string | undefined, token: unknown): AuthUser {
+  private async authenticate(id: number, authorization: string | undefined, token: unknown): Promise<AuthUser> {
     const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (bearer) return this.tokens.verify(bearer);
     if (typeof token === 'string' && token.length > 0 && token.length < 1024) return this.signer.verifyEvents(id, token);

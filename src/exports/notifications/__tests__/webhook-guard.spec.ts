@@ -1,5 +1,4 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { ConfigError, loadConfig } from '../../../config/app-config';
 import { NonPublicWebhookError, PermanentDeliveryError } from '../notification.errors';
 import { hostIsNonPublic, isPublicAddress } from '../public-address';
 import { publicOnlyLookup } from '../public-only-lookup';
@@ -129,24 +128,5 @@ describe(publicOnlyLookup.name, () => {
     const failure = lookUp(resolverOf({}), 'gone.example.com', { all: true });
     await expect(failure).rejects.toThrow('getaddrinfo ENOTFOUND gone.example.com');
     await expect(failure).rejects.not.toBeInstanceOf(PermanentDeliveryError);
-  });
-});
-
-describe('WEBHOOK_ALLOW_PRIVATE', () => {
-  const config = (env: NodeJS.ProcessEnv) =>
-    loadConfig({ EXPORT_DIR: '/tmp/unused-exports', JWT_SECRET: 'j'.repeat(32), ...env }, false).webhookAllowPrivate;
-
-  it('is off by default in production and on in development and tests, where receivers are local', () => {
-    expect(config({ NODE_ENV: 'production' })).toBe(false);
-    expect(config({ NODE_ENV: 'development' })).toBe(true);
-    expect(config({ NODE_ENV: 'test' })).toBe(true);
-    expect(config({})).toBe(true);
-  });
-
-  it('can be set either way explicitly, and refuses anything but true or false', () => {
-    expect(config({ NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE: 'true' })).toBe(true);
-    expect(config({ NODE_ENV: 'development', WEBHOOK_ALLOW_PRIVATE: 'false' })).toBe(false);
-    expect(() => config({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(ConfigError);
-    expect(() => config({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow('WEBHOOK_ALLOW_PRIVATE must be true or false');
   });
 });

@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import type { CryptoKey, JWSHeaderParameters, JWTPayload, JWTVerifyOptions } from 'jose';
+import { AppConfig } from '../config/app-config';
+import { userFromClaims } from './auth-user';
+import type { AuthUser } from './auth-user';
+
+export interface VerifiedToken {
+  user: AuthUser;
+  /** From `exp`, which every accepted token has. */
+  expiresAt: Date;
+}
+
+type KeyResolver = (header: JWSHeaderParameters) => Uint8Array | Promise<CryptoKey>;
+
+/** Signature algorithms of an identity provider's key set. */
+const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
+
+/**
+ * The one check of a bearer token, for the guard, the token service and the dashboard middleware.
+ * The algorithm picks the key: HS256 only ever with JWT_SECRET, RS256/ES256 only with the key set at
+ * JWT_JWKS_URL (fetched by jose, cached, fetched again for an unknown `kid`), so a public key can never
+ * pass for an HMAC secret. Every token needs `exp`, a lifetime within JWT_MAX_TTL, and the configured
+ * `iss` and `aud`.
+ */
+@Injectable()
+export class JwtVerifier {
+  private readonly logger = new Logger(JwtVerifier.name);
+  private readonly keyFor: KeyResolver;
+  private readonly options: JWTVerifyOptions;
+  private readonly maxTtlSeconds: number;
+  private readonly rolesClaim: string;
+
+  constructor(config: AppConfig) {
+    const secret = new TextEncoder().encode(config.jwtSecret);
+    const keySet = config.jwt.jwksUrl ? createRemoteJWKSet(new URL(config.jwt.jwksUrl)) : undefined;
+    this.keyFor = (header) => (header.alg === 'HS256' || !keySet ? secret : keySet(header));
+    this.options = {
+      algorithms: keySet ? ['HS256', ...KEY_SET_ALGORITHMS] : ['HS256'],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      requiredClaims: ['exp'],
+    };
+    this.maxTtlSeconds = config.jwt.maxTtlSeconds;
+    this.rolesClaim = config.jwt.rolesClaim;
+  }
+
+  /** The caller a token names, or undefined for a missing token or any token that must not be trusted. */
+  async verify(token: string | undefined): Promise<VerifiedToken | undefined> {
+    if (token === undefined) return undefined;
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, this.keyFor, this.options));
+    } catch (error) {
+      this.logRefusal(error);
+      return undefined;
+    }
+    const exp = claims.exp as number;
+    // Without `iat` the lifetime left is what counts.
+    if (exp - (claims.iat ?? Date.now() / 1000) > this.maxTtlSeconds) return undefined;
+    const user = userFromClaims(claims, this.rolesClaim);
+    return user && { user, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** An unreachable or broken key set is the operator's problem; a bad token is only the caller's. */
+  private logRefusal(error: unknown): void {
+    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
+      this.logger.warn(`The identity provider's key set could not be used: ${error instanceof Error ? error.message : String(error)}`);
+    } else {
+      this.logger.debug(`Bearer token refused: ${error.code}`);
+    }
+  }
+}
