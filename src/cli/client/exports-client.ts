@@ -36,6 +36,7 @@ async function apiError(response: Response): Promise<ApiError> {
 
 /** The Exports API over HTTP with one bearer token: what the CLI's client verbs use, never the database. */
 export class ExportsClient {
+  /** `baseUrl`: the server's origin and path prefix, without a trailing slash. */
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
@@ -82,7 +83,8 @@ export class ExportsClient {
     signal?: AbortSignal,
     redirect: 'follow' | 'manual' = 'follow',
   ): Promise<Response> {
-    const response = await this.fetchOrFail(new URL(path, this.baseUrl), {
+    // Appended, not resolved: a server behind a path prefix (https://host/exports) keeps it.
+    const response = await this.fetchOrFail(new URL(`${this.baseUrl}${path}`), {
       method,
       redirect,
       signal,
