@@ -58,7 +58,7 @@ class TerminalProgress implements ProgressView {
 
   update(status: ExportStatusDto): void {
     const { rows, rate, eta } = progressFields(status);
-    const payload = { id: status.export_id, state: status.status, rows, rate, left: eta };
+    const payload = { id: status.export_id, state: status.status, rows, rate: rate || '? rows/s', left: eta || '?' };
     if (!this.started) this.bar.start(100, status.progress, payload);
     else this.bar.update(status.progress, payload);
     this.started = true;
