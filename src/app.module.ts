@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { AppRole } from './app-role';
 import { AuthModule, globalAuthGuard } from './auth/auth.module';
 import { DevSignInModule } from './auth/dev-sign-in.module';
@@ -14,16 +14,17 @@ import { LoggingModule } from './logging/logging.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, role: AppRole): DynamicModule {
+  /** `domains`: the domain modules to serve (every one in `src/domains.ts` unless a test brings its own). */
+  static forRoot(config: AppConfig, role: AppRole, domains: readonly Type[] = DOMAIN_MODULES): DynamicModule {
     const servesHttp = role !== 'worker';
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(domains),
         AuthModule,
-        ...DOMAIN_MODULES,
+        ...domains,
         ExportsModule.forRoot(config, role),
         ...(servesHttp ? [HealthModule, RateLimitModule] : []),
         ...(servesHttp && config.devSignIn ? [DevSignInModule] : []),

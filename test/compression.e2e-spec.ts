@@ -5,13 +5,17 @@ import { ezpassRows, insertRows } from './support/factories';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
+import { oracleSql } from './support/oracle';
 
 const columns = new EzpassExportQuery().columns.filter((column) => !column.optional);
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const COALESCED_CHUNK_BYTES = 64 * 1024;
 const WINTER = { from_posting_date: '2024-01-01', to_posting_date: '2024-02-29' };
-const WINTER_SQL = `SELECT ${columns.map((c) => c.key).join(', ')} FROM ezpass_transactions
-  WHERE posting_date BETWEEN '2024-01-01' AND '2024-02-29' ORDER BY posting_date, id`;
+const WINTER_SQL = oracleSql(
+  'EZPASS',
+  columns.map((c) => c.key),
+  "t.posting_date BETWEEN '2024-01-01' AND '2024-02-29'",
+);
 
 describe('gzip-compressed csv and json exports (MariaDB, BullMQ)', () => {
   let stack: TestStack;

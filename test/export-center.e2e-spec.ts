@@ -15,11 +15,14 @@ import { freePort, waitFor } from './support/processes';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { tokenFor } from './support/tokens';
+import { oracleSql } from './support/oracle';
 
 const EZPASS = new EzpassExportQuery();
 const DEFAULT_COLUMNS = EZPASS.columns.filter((column) => !column.optional);
 /** `UPDATE_SCREENSHOT=1 npx jest test/export-center.e2e-spec.ts` refreshes the README's picture of a running export. */
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? join(__dirname, '..', 'docs', 'export-center.png') : undefined;
+/** ... and its picture of the admin view. */
+const ADMIN_SCREENSHOT = process.env.UPDATE_SCREENSHOT ? join(__dirname, '..', 'docs', 'export-center-admin.png') : undefined;
 
 describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)', () => {
   let stack: TestStack;
@@ -67,12 +70,17 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
   }
 
   /** A new tab signed in by pasting `user`'s token. */
-  async function signedIn(user: string): Promise<Page> {
+  async function signedIn(user: string, roles: string[] = []): Promise<Page> {
     const page = await openPage();
-    await page.getByLabel('Access token').fill(tokenFor(user));
+    await page.getByLabel('Access token').fill(tokenFor(user, roles));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'My exports' }).waitFor();
+    await myExportsLoaded(page);
     return page;
+  }
+
+  /** The heading shows before the list has loaded: wait for its exports, or for the sentence that there are none. */
+  async function myExportsLoaded(page: Page): Promise<void> {
+    await page.locator('#export-list > li:visible, #list-empty:visible').first().waitFor();
   }
 
   const item = (page: Page, id: number) => page.locator(`#export-${id}`);
@@ -215,8 +223,11 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     expect(file).toMatch(new RegExp(`ezpass_2024-01-01_2024-01-31_${id}\\.xlsx$`));
     const [[, rows]] = await readXlsx(file, DEFAULT_COLUMNS.length);
     const expected: Record<string, unknown>[] = await stack.db.query(
-      `SELECT ${DEFAULT_COLUMNS.map((c) => c.key).join(', ')} FROM ezpass_transactions
-        WHERE posting_date BETWEEN '2024-01-01' AND '2024-01-31' ORDER BY posting_date, id`,
+      oracleSql(
+        'EZPASS',
+        DEFAULT_COLUMNS.map((c) => c.key),
+        "t.posting_date BETWEEN '2024-01-01' AND '2024-01-31'",
+      ),
     );
     expect(rows[0]).toEqual(DEFAULT_COLUMNS.map((column) => column.header));
     expect(rows.length - 1).toBe(expected.length);
@@ -270,7 +281,7 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     await page.getByRole('textbox', { name: 'Plate', exact: true }).fill(Array.from({ length: 1001 }, (_, i) => `P${i}`).join(','));
     await page.getByRole('button', { name: 'Request export' }).click();
     await page.locator('#error-plate_number').waitFor();
-    expect(await page.locator('#error-plate_number').textContent()).toBe('"Plate" has 1001 values; at most 1000 are allowed.');
+    expect(await page.locator('#error-plate_number').textContent()).toBe('"Plate" has 1,001 values; at most 1,000 are allowed.');
     expect(await page.locator('#error-to_posting_date').isVisible()).toBe(false);
 
     // 422: a PDF of more rows than the format allows is explained above the submit button.
@@ -278,8 +289,11 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     await page.getByLabel('Format').selectOption('pdf');
     await page.getByRole('button', { name: 'Request export' }).click();
     await page.locator('#form-error').waitFor();
-    expect(await page.locator('#form-error').textContent()).toMatch(
-      /records match these filters; pdf exports are limited to 10000\. Narrow the filters/,
+    const [{ n: january }] = await stack.db.query(
+      "SELECT COUNT(*) AS n FROM ezpass_transactions WHERE posting_date BETWEEN '2024-01-01' AND '2024-01-31'",
+    );
+    expect(await page.locator('#form-error').textContent()).toBe(
+      `${Number(january).toLocaleString('en-US')} records match these filters; pdf exports are limited to 10,000. Narrow the filters or choose csv, json or excel.`,
     );
     expect(sent).toHaveLength(2);
     expect(Number((await stack.db.query("SELECT COUNT(*) AS n FROM export_jobs WHERE user_id = 'erin'"))[0].n)).toBe(0);
@@ -515,5 +529,159 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     expect(await titles()).toEqual(['EZPass tolls · 2024-01-13 · csv', ...newestFirst.slice(0, 9)]);
     await waitForStatus(page, id, 'Ready');
     await page.close();
+  });
+
+  describe('for admins, and what a first visit shows', () => {
+    const row = (page: Page, id: number) => page.locator(`#all-export-${id}`);
+    const rowBadge = (page: Page, id: number) => row(page, id).locator('.badge');
+    const announcer = (page: Page) => page.locator('#announcer');
+    const noticeDownload = (page: Page) => page.locator('#notice-download');
+
+    async function waitForRowStatus(page: Page, id: number, label: string): Promise<void> {
+      await rowBadge(page, id)
+        .filter({ hasText: new RegExp(`^${label}$`) })
+        .waitFor({ timeout: 10_000 });
+    }
+
+    it("lists another user's export in All exports for an admin, narrowed by owner, status and type, and cancels and retries it there", async () => {
+      // Paused, the queue keeps the export waiting while the admin finds and cancels it.
+      const queue = new Queue(EXPORT_QUEUE, {
+        connection: redisOptions(stack.config.redisUrl as string),
+        prefix: stack.config.queuePrefix,
+      });
+      await queue.pause();
+      try {
+        const lena = tokenFor('lena');
+        const id = await requestExport(app.http, lena, { export_type: 'EZPASS', format: 'csv' });
+        await requestExport(app.http, tokenFor('mona'), { export_type: 'PVB', format: 'csv' });
+        const page = await signedIn('olga', ['admin']);
+        const admin = page.getByRole('region', { name: 'All exports' });
+        await row(page, id).waitFor();
+        expect(await row(page, id).locator('td').allTextContents()).toEqual([
+          String(id),
+          'lena',
+          'Waiting to start',
+          '–',
+          expect.any(String),
+          'Cancel',
+        ]);
+        expect(await row(page, id).locator('th').textContent()).toBe('EZPass tolls · all dates · csv');
+        expect(await item(page, id).count()).toBe(0);
+        await expectNoAxeViolations(page);
+        if (ADMIN_SCREENSHOT) await admin.screenshot({ path: ADMIN_SCREENSHOT });
+
+        await admin.getByLabel('Owner').fill('lena');
+        await admin.getByLabel('Status').selectOption({ label: 'Waiting to start' });
+        await admin.getByLabel('Type').selectOption({ label: 'EZPass tolls' });
+        await admin.getByRole('button', { name: 'Show' }).click();
+        await announcer(page).filter({ hasText: /match/ }).waitFor();
+        const expected: { id: number }[] = await stack.db.query(
+          "SELECT id FROM export_jobs WHERE user_id = 'lena' AND status = 'PENDING' AND export_type = 'EZPASS' ORDER BY id DESC",
+        );
+        const shown = await page
+          .locator('#admin-rows > tr')
+          .evaluateAll((rows) => rows.map((tr) => Number(tr.getAttribute('data-export-id'))));
+        expect(shown).toEqual(expected.map((job) => Number(job.id)));
+        expect(await page.locator('#admin-summary').textContent()).toBe(
+          `${expected.length} ${expected.length === 1 ? 'export matches' : 'exports match'}, newest first.`,
+        );
+
+        const dialog = new Promise<string>((resolve) =>
+          page.once('dialog', (shownDialog) => {
+            resolve(shownDialog.message());
+            void shownDialog.accept();
+          }),
+        );
+        await row(page, id).getByRole('button', { name: 'Cancel' }).click();
+        expect(await dialog).toBe('Cancel lena\'s export "EZPass tolls · all dates · csv"? The rows written so far are discarded.');
+        await waitForRowStatus(page, id, 'Cancelled');
+        expect(await announcer(page).textContent()).toBe('EZPass tolls · all dates · csv of lena was cancelled.');
+        expect((await stack.db.query('SELECT status FROM export_jobs WHERE id = ?', [id]))[0].status).toBe('CANCELLED');
+        expect(await row(page, id).getByRole('button').allTextContents()).toEqual(['Retry']);
+
+        await row(page, id).getByRole('button', { name: 'Retry' }).click();
+        await waitForRowStatus(page, id, 'Waiting to start');
+        expect(await announcer(page).textContent()).toBe('EZPass tolls · all dates · csv of lena is queued again.');
+        expect((await stack.db.query('SELECT status FROM export_jobs WHERE id = ?', [id]))[0].status).toBe('PENDING');
+        await expectNoAxeViolations(page);
+
+        await queue.resume();
+        expect((await waitForExport(app.http, lena, id)).status).toBe('COMPLETED');
+        await admin.getByLabel('Status').selectOption({ label: 'Any status' });
+        await admin.getByRole('button', { name: 'Show' }).click();
+        await waitForRowStatus(page, id, 'Ready');
+        await page.close();
+      } finally {
+        await queue.resume();
+        await queue.close();
+      }
+    });
+
+    it("shows a plain user no admin view and never asks for everyone's exports", async () => {
+      const page = await openPage();
+      const adminCalls = requestsTo(page, /^\/api\/exports\/?$/);
+      await page.getByLabel('Access token').fill(tokenFor('pat'));
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await myExportsLoaded(page);
+      await page.reload();
+      await myExportsLoaded(page);
+      expect(await page.locator('#admin-view').isHidden()).toBe(true);
+      expect(await page.getByRole('heading', { name: 'All exports' }).count()).toBe(0);
+      expect(adminCalls).toEqual([]);
+      await page.close();
+    });
+
+    it('offers the Download notice only while it is news: gone after the download and after a later error; a 0-row export says so', async () => {
+      const page = await signedIn('nora');
+      await page.getByLabel('Format').selectOption('csv');
+      await fillPostingDates(page, '2024-01-01', '2024-01-02');
+      const id = await newExportFrom(page, () => page.getByRole('button', { name: 'Request export' }).click());
+      await waitForStatus(page, id, 'Ready');
+      const name = 'EZPass tolls · 2024-01-01 to 2024-01-02 · csv';
+      await noticeDownload(page).waitFor();
+      expect(await noticeDownload(page).textContent()).toBe(`Download ${name}`);
+      // Files are kept 7 days (the default EXPORT_RETENTION): the new one says 7, not 6.
+      expect(await item(page, id).locator('.facts').textContent()).toMatch(/Expiresin 7 days$/);
+
+      const file = await downloadFrom(page, () => noticeDownload(page).click());
+      expect(file).toMatch(new RegExp(`_${id}\\.csv$`));
+      expect(await announcer(page).textContent()).toBe(`Downloading ${name}.`);
+      expect(await noticeDownload(page).isHidden()).toBe(true);
+
+      const again = await newExportFrom(page, () => item(page, id).getByRole('button', { name: 'Run again' }).click());
+      await waitForStatus(page, again, 'Ready');
+      await noticeDownload(page).waitFor();
+      // A later error takes the floor, and the notice of the earlier file goes with the message it came with.
+      await page.getByLabel('Format').selectOption('pdf');
+      await fillPostingDates(page, '2024-01-01', '2024-02-29');
+      await page.getByRole('button', { name: 'Request export' }).click();
+      await announcer(page).filter({ hasText: 'pdf exports are limited to 10,000' }).waitFor();
+      expect(await noticeDownload(page).isHidden()).toBe(true);
+
+      await page.getByLabel('Format').selectOption('csv');
+      await page.getByText('More filters').click();
+      await page.getByRole('textbox', { name: 'Plate', exact: true }).fill('NO-SUCH-PLATE');
+      const empty = await newExportFrom(page, () => page.getByRole('button', { name: 'Request export' }).click());
+      await waitForStatus(page, empty, 'Ready');
+      await announcer(page).filter({ hasText: 'no rows' }).waitFor();
+      expect(await announcer(page).textContent()).toBe(
+        'EZPass tolls · 2024-01-01 to 2024-02-29 · csv is ready but has no rows: nothing matches its filters. Change the filters and request it again.',
+      );
+      expect(await noticeDownload(page).isHidden()).toBe(true);
+      expect(await item(page, empty).locator('.state').textContent()).toBe('Ready: no rows match its filters');
+      await expectNoAxeViolations(page);
+      await page.close();
+    });
+
+    it('keeps the To field where and as wide as it was when its error appears', async () => {
+      const page = await signedIn('omar');
+      const to = page.getByRole('group', { name: 'Posting Date' }).getByLabel('To');
+      await fillPostingDates(page, '2024-02-01', '2024-01-01');
+      const before = await to.boundingBox();
+      await page.getByRole('button', { name: 'Request export' }).click();
+      await page.locator('#error-to_posting_date').waitFor();
+      expect(await to.boundingBox()).toEqual(before);
+      await page.close();
+    });
   });
 });

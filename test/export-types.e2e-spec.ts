@@ -1,54 +1,83 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { seedDatabase } from '../src/database/seed/seeder';
-import { ExportQueryRegistry } from '../src/exports/query/export-query.registry';
 import type { ExportColumn } from '../src/exports/query/export-query.provider';
-import { download, expectedCsvRows, jsonValue, parseCsv, requestExport, waitForExport } from './support/exports';
+import { ExportQueryRegistry } from '../src/exports/query/export-query.registry';
+import { download, excelValue, expectedCsvRows, jsonValue, parseCsv, readXlsx, requestExport, waitForExport } from './support/exports';
+import { oracleSql } from './support/oracle';
+import { createTempDir } from './support/test-env';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
 
-/** Each type with several filters and the same selection written by hand in SQL. */
-const CASES = [
-  {
-    type: 'EZPASS',
-    filters: { from_posting_date: '2024-01-01', to_posting_date: '2024-12-31', from_amount: '5', status: 'POSTED_TO_LEDGER,PENDING' },
-    where: "posting_date BETWEEN '2024-01-01' AND '2024-12-31' AND amount >= 5 AND status IN ('POSTED_TO_LEDGER', 'PENDING')",
-    order: 'posting_date, id',
-  },
-  {
-    type: 'PVB',
-    filters: { from_issue_date: '2024-01-01', to_issue_date: '2024-06-30', county: ['MANHATTAN', 'QUEENS'], from_amount: 50 },
-    where: "issue_date >= '2024-01-01' AND issue_date < '2024-07-01' AND county IN ('MANHATTAN', 'QUEENS') AND amount_due >= 50",
-    order: 'issue_date, id',
-  },
-  {
-    type: 'CURB',
-    filters: { from_trip_date: '2023-06-01', to_trip_date: '2024-06-30', payment_type: 'CREDIT', to_amount: '40.00' },
-    where: "start_time >= '2023-06-01' AND start_time < '2024-07-01' AND payment_type = 'CREDIT' AND total_amount <= 40",
-    order: 'start_time, id',
-  },
-  {
-    type: 'LEDGER_POSTINGS',
-    filters: { category: 'EZPASS,PVB', entry_type: 'DEBIT', from_posting_date: '2024-01-01' },
-    where: "category IN ('EZPASS', 'PVB') AND entry_type = 'DEBIT' AND posting_date >= '2024-01-01'",
-    order: 'posting_date, id',
-  },
-  {
-    type: 'LEDGER_BALANCES',
-    filters: { category: ['CURB'], to_balance: '0' },
-    where: "category = 'CURB' AND balance <= 0",
-    order: 'driver_id, medallion_no, category, id',
-  },
-];
+interface TypeCase {
+  label: string;
+  filters: Record<string, unknown>;
+  /** The same selection written by hand: conditions on the oracle's aliases. */
+  where?: string;
+  having?: string;
+}
 
-describe('All five export types (MariaDB, BullMQ worker)', () => {
+const OWNERS = ['BIG APPLE TAXI MANAGEMENT LLC', 'MIDTOWN HACK CORP'];
+const owners = OWNERS.map((owner) => `'${owner}'`).join(', ');
+
+/** For each type: no filters, several filters, and the filters the types are known for (joined column, "as of"). */
+const CASES: Record<string, TypeCase[]> = {
+  EZPASS: [
+    {
+      label: 'several filters',
+      filters: { from_posting_date: '2024-01-01', to_posting_date: '2024-12-31', from_amount: '5', status: 'POSTED_TO_LEDGER,PENDING' },
+      where: "t.posting_date BETWEEN '2024-01-01' AND '2024-12-31' AND t.amount >= 5 AND t.status IN ('POSTED_TO_LEDGER', 'PENDING')",
+    },
+    {
+      label: 'a filter on the joined medallion owner',
+      filters: { medallion_owner: OWNERS.join(',') },
+      where: `m.owner_name IN (${owners})`,
+    },
+  ],
+  PVB: [
+    {
+      label: 'several filters',
+      filters: { from_issue_date: '2024-01-01', to_issue_date: '2024-06-30', county: ['MANHATTAN', 'QUEENS'], from_amount: 50 },
+      where: "t.issue_date >= '2024-01-01' AND t.issue_date < '2024-07-01' AND t.county IN ('MANHATTAN', 'QUEENS') AND t.amount_due >= 50",
+    },
+    { label: 'a filter on the joined medallion owner', filters: { medallion_owner: OWNERS }, where: `m.owner_name IN (${owners})` },
+  ],
+  CURB: [
+    {
+      label: 'several filters',
+      filters: { from_trip_date: '2023-06-01', to_trip_date: '2024-06-30', payment_type: 'CREDIT', to_amount: '40.00' },
+      where: "t.start_time >= '2023-06-01' AND t.start_time < '2024-07-01' AND t.payment_type = 'CREDIT' AND t.total_amount <= 40",
+    },
+  ],
+  LEDGER_POSTINGS: [
+    {
+      label: 'several filters',
+      filters: { category: 'EZPASS,PVB', entry_type: 'DEBIT', from_posting_date: '2024-01-01' },
+      where: "t.category IN ('EZPASS', 'PVB') AND t.entry_type = 'DEBIT' AND t.posting_date >= '2024-01-01'",
+    },
+  ],
+  LEDGER_BALANCES: [
+    { label: 'balances as of 2024-01-31', filters: { to_posting_date: '2024-01-31' }, where: "p.posting_date < '2024-02-01'" },
+    {
+      label: 'a category and a balance bound',
+      filters: { category: ['CURB'], to_balance: '0' },
+      where: "p.category = 'CURB'",
+      having: 'balance <= 0',
+    },
+  ],
+};
+
+describe('All five export types equal hand-written SQL (joins, GROUP BY) in csv, json and excel (MariaDB, BullMQ worker)', () => {
   let stack: TestStack;
   let app: TestApp;
   let registry: ExportQueryRegistry;
-  const alice = tokenFor('alice');
+  const dir = createTempDir('types');
+  const finance = tokenFor('fiona', ['finance']);
 
   beforeAll(async () => {
     stack = await createTestStack({ database: 'mariadb', redis: true });
-    await seedDatabase(stack.config.database, { rows: 600, seed: 9 });
+    await seedDatabase(stack.config.database, { rows: 600, seed: 9, until: '2025-06-30' });
     app = await startTestApp(stack);
     registry = app.app.get(ExportQueryRegistry);
   });
@@ -56,64 +85,84 @@ describe('All five export types (MariaDB, BullMQ worker)', () => {
   afterAll(async () => {
     await app?.close();
     await stack?.teardown();
+    dir.remove();
   });
 
   const defaults = (type: string): ExportColumn[] => registry.get(type).columns.filter((column) => !column.optional);
-  const select = (type: string, columns: ExportColumn[]) =>
-    `SELECT ${columns.map((c) => c.key).join(', ')} FROM ${registry.get(type).table}`;
 
   async function exportFile(body: object): Promise<Buffer> {
-    const id = await requestExport(app.http, alice, body);
-    const status = await waitForExport(app.http, alice, id);
+    const id = await requestExport(app.http, finance, body);
+    const status = await waitForExport(app.http, finance, id);
     expect(status.status).toBe('COMPLETED');
-    return (await download(app.http, alice, id)).body;
+    return (await download(app.http, finance, id)).body;
   }
 
-  describe.each(CASES)('$type', ({ type, filters, where, order }) => {
-    it.each([
-      ['no filters', {}, ''],
-      ['several filters', filters, `WHERE ${where}`],
-    ])('CSV with %s equals the hand-written SQL, cell for cell', async (_label, requestFilters, whereClause) => {
-      const columns = defaults(type);
-      const [header, ...rows] = await parseCsv(
-        (await exportFile({ export_type: type, format: 'csv', filters: requestFilters })).toString('utf8'),
+  const cases = Object.entries(CASES).flatMap(([type, list]) =>
+    [{ label: 'no filters', filters: {} } as TypeCase, ...list].map((c) => ({ type, ...c })),
+  );
+
+  describe.each(cases)('$type with $label', ({ type, filters, where, having }) => {
+    const expectedSql = (columns: ExportColumn[]) =>
+      oracleSql(
+        type,
+        columns.map((c) => c.key),
+        where,
+        having,
       );
-      const expected = await expectedCsvRows(stack.db, columns, `${select(type, columns)} ${whereClause} ORDER BY ${order}`);
+
+    it('csv equals the SQL, cell for cell', async () => {
+      const columns = defaults(type);
+      const [header, ...rows] = await parseCsv((await exportFile({ export_type: type, format: 'csv', filters })).toString('utf8'));
+      const expected = await expectedCsvRows(stack.db, columns, expectedSql(columns));
       expect(header).toEqual(columns.map((c) => c.header));
       expect(expected.length).toBeGreaterThan(0);
       expect(rows).toEqual(expected);
     });
 
-    it.each([
-      ['no filters', {}, ''],
-      ['several filters', filters, `WHERE ${where}`],
-    ])('JSON with %s equals the hand-written SQL, value for value', async (_label, requestFilters, whereClause) => {
+    it('json equals the SQL, value for value', async () => {
       const columns = defaults(type);
-      const items = JSON.parse(
-        (await exportFile({ export_type: type, format: 'json', filters: requestFilters })).toString('utf8'),
-      ) as Record<string, unknown>[];
-      const rows: Record<string, unknown>[] = await stack.db.query(`${select(type, columns)} ${whereClause} ORDER BY ${order}`);
+      const items = JSON.parse((await exportFile({ export_type: type, format: 'json', filters })).toString('utf8')) as object[];
+      const rows: Record<string, unknown>[] = await stack.db.query(expectedSql(columns));
       expect(items).toEqual(rows.map((row) => Object.fromEntries(columns.map((c) => [c.key, jsonValue(c.type, row[c.key])]))));
     });
 
-    it('writes exactly the chosen columns, in the chosen order', async () => {
+    it('excel equals the SQL, cell for cell', async () => {
+      const columns = defaults(type);
+      const path = join(dir.path, `${type}-${Object.keys(filters).length}.xlsx`);
+      writeFileSync(path, await exportFile({ export_type: type, format: 'excel', filters }));
+      const [[, [header, ...rows]]] = await readXlsx(path, columns.length);
+      const expected: Record<string, unknown>[] = await stack.db.query(expectedSql(columns));
+      expect(header).toEqual(columns.map((c) => c.header));
+      expect(rows).toEqual(expected.map((row) => columns.map((c) => excelValue(c.type, row[c.key]))));
+    });
+  });
+
+  describe.each(Object.keys(CASES))('%s columns', (type) => {
+    it('writes exactly the chosen columns, in the chosen order, joined ones included', async () => {
       const all = registry.get(type).columns;
-      const chosen = [all[3], all[0], all[all.length - 2]];
-      const [header] = await parseCsv(
-        (await exportFile({ export_type: type, format: 'csv', columns: chosen.map((c) => c.key) })).toString('utf8'),
+      const chosen = [all[3], ...all.filter((c) => c.optional), all[0]];
+      const columns = [...new Map(chosen.map((c) => [c.key, c])).values()];
+      const [header, ...rows] = await parseCsv(
+        (await exportFile({ export_type: type, format: 'csv', columns: columns.map((c) => c.key) })).toString('utf8'),
       );
-      expect(header).toEqual(chosen.map((c) => c.header));
-      const [first] = JSON.parse(
-        (await exportFile({ export_type: type, format: 'json', columns: chosen.map((c) => c.key) })).toString('utf8'),
-      ) as object[];
-      expect(Object.keys(first)).toEqual(chosen.map((c) => c.key));
+      expect(header).toEqual(columns.map((c) => c.header));
+      expect(rows).toEqual(
+        await expectedCsvRows(
+          stack.db,
+          columns,
+          oracleSql(
+            type,
+            columns.map((c) => c.key),
+          ),
+        ),
+      );
     });
 
     it('refuses an unknown column key with 400 listing the valid ones', async () => {
       const response = await app
         .http()
         .post('/api/exports/request')
-        .set(bearer(alice))
+        .set(bearer(finance))
         .send({ export_type: type, format: 'csv', columns: ['nope'] });
       expect(response.status).toBe(400);
       expect(response.body.message.join(' ')).toContain(
@@ -125,8 +174,18 @@ describe('All five export types (MariaDB, BullMQ worker)', () => {
     });
   });
 
+  it('carries driver_name among the default columns of every fleet type, medallion owner and vehicle as options', () => {
+    for (const type of ['EZPASS', 'PVB', 'CURB', 'LEDGER_POSTINGS']) {
+      const columns = registry.get(type).columns;
+      const byKey = new Map(columns.map((c) => [c.key, c]));
+      expect({ type, driverName: byKey.get('driver_name') }).toMatchObject({ type, driverName: { header: 'Driver Name' } });
+      expect(byKey.get('driver_name')?.optional).toBeUndefined();
+      expect([byKey.get('medallion_owner')?.optional, byKey.get('vehicle')?.optional]).toEqual([true, true]);
+    }
+  });
+
   it('GET /api/exports/types describes what the exports actually write and accept', async () => {
-    const response = await app.http().get('/api/exports/types').set(bearer(alice));
+    const response = await app.http().get('/api/exports/types').set(bearer(finance));
     expect(response.status).toBe(200);
     const types = response.body as {
       export_type: string;
@@ -141,7 +200,7 @@ describe('All five export types (MariaDB, BullMQ worker)', () => {
         const probe = await app
           .http()
           .post('/api/exports/request')
-          .set(bearer(alice))
+          .set(bearer(finance))
           .send({ export_type: listed.export_type, format: 'csv', filters: { [key]: {} } });
         expect(probe.status).toBe(400);
         expect(probe.body.message.join(' ')).not.toContain('is not a filter');
@@ -150,7 +209,7 @@ describe('All five export types (MariaDB, BullMQ worker)', () => {
   });
 
   it('lists the filters the contract names for each type', async () => {
-    const response = await app.http().get('/api/exports/types').set(bearer(alice));
+    const response = await app.http().get('/api/exports/types').set(bearer(finance));
     const keys = Object.fromEntries(
       (response.body as { export_type: string; filters: { key: string }[] }[]).map((t) => [
         t.export_type,
@@ -158,29 +217,17 @@ describe('All five export types (MariaDB, BullMQ worker)', () => {
       ]),
     );
     const range = (...names: string[]) => names.flatMap((n) => [`from_${n}`, `to_${n}`]);
+    const fleet = ['driver_id', 'medallion_no', 'vin'];
     expect(keys).toEqual({
       EZPASS: [
         ...range('posting_date', 'transaction_date', 'amount'),
-        'plate_number',
-        'transaction_id',
-        'entry_plaza',
-        'status',
-        'driver_id',
-        'medallion_no',
-        'vin',
+        ...['plate_number', 'transaction_id', 'entry_plaza', 'status', ...fleet, 'medallion_owner'],
       ].sort(),
       PVB: [
         ...range('issue_date', 'posting_date', 'amount'),
-        'summons_number',
-        'plate_number',
-        'violation_code',
-        'county',
-        'status',
-        'driver_id',
-        'medallion_no',
-        'vin',
+        ...['summons_number', 'plate_number', 'violation_code', 'county', 'status', ...fleet, 'medallion_owner'],
       ].sort(),
-      CURB: [...range('trip_date', 'amount'), 'trip_id', 'payment_type', 'status', 'driver_id', 'medallion_no', 'vin'].sort(),
+      CURB: [...range('trip_date', 'amount'), 'trip_id', 'payment_type', 'status', ...fleet].sort(),
       LEDGER_POSTINGS: [
         ...range('posting_date', 'amount'),
         'posting_id',
@@ -188,11 +235,9 @@ describe('All five export types (MariaDB, BullMQ worker)', () => {
         'entry_type',
         'status',
         'reference_id',
-        'driver_id',
-        'medallion_no',
-        'vin',
+        ...fleet,
       ].sort(),
-      LEDGER_BALANCES: [...range('balance'), 'category', 'driver_id', 'medallion_no', 'vin'].sort(),
+      LEDGER_BALANCES: [...range('posting_date', 'balance'), 'category', ...fleet].sort(),
     });
   });
 });

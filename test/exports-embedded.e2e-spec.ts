@@ -4,9 +4,9 @@ import { ezpassRows, insertRows } from './support/factories';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { tokenFor } from './support/tokens';
+import { oracleSql } from './support/oracle';
 
 const columns = new EzpassExportQuery().columns.filter((column) => !column.optional);
-const SELECT = `SELECT ${columns.map((c) => c.key).join(', ')} FROM ezpass_transactions`;
 
 describe('Exports in the embedded profile (SQLite, in-process queue, one process)', () => {
   let stack: TestStack;
@@ -48,7 +48,13 @@ describe('Exports in the embedded profile (SQLite, in-process queue, one process
     const expected = await expectedCsvRows(
       stack.db,
       columns,
-      `${SELECT} WHERE posting_date >= ? AND posting_date <= ? AND amount >= ? AND amount <= ? AND entry_plaza IN (?, ?) ORDER BY posting_date, id`,
+      oracleSql(
+        'EZPASS',
+        columns.map((c) => c.key),
+        't.posting_date >= ? AND t.posting_date <= ? AND t.amount >= ? AND t.amount <= ? AND t.entry_plaza IN (?, ?)',
+        undefined,
+        'sqlite',
+      ),
       ['2024-01-10', '2024-01-31', -10, 30, 'GWB', 'Lincoln Tunnel'],
     );
     expect(expected.length).toBeGreaterThan(50);

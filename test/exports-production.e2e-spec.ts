@@ -9,6 +9,7 @@ import type { ServiceProcess } from './support/processes';
 import { createTestStack } from './support/test-app';
 import type { TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
+import { oracleSql } from './support/oracle';
 
 const columns = new EzpassExportQuery().columns.filter((column) => !column.optional);
 
@@ -56,9 +57,11 @@ describe('Exports in production shape (MariaDB, BullMQ on Redis, API and worker 
     const expected = await expectedCsvRows(
       stack.db,
       columns,
-      `SELECT ${columns.map((c) => c.key).join(', ')} FROM ezpass_transactions
-        WHERE posting_date BETWEEN '2024-01-01' AND '2024-02-20' AND amount >= -20 AND amount <= 35
-          AND status IN ('POSTED_TO_LEDGER', 'PENDING') ORDER BY posting_date, id`,
+      oracleSql(
+        'EZPASS',
+        columns.map((c) => c.key),
+        "t.posting_date BETWEEN '2024-01-01' AND '2024-02-20' AND t.amount >= -20 AND t.amount <= 35 AND t.status IN ('POSTED_TO_LEDGER', 'PENDING')",
+      ),
     );
     expect(rows.length).toBe(expected.length);
     expect(rows).toEqual(expected);

@@ -16,6 +16,7 @@ import type { TestS3Server } from './support/s3-server';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
+import { oracleSql } from './support/oracle';
 
 const MiB = 1024 * 1024;
 const columns = new EzpassExportQuery().columns.filter((column) => !column.optional);
@@ -197,7 +198,10 @@ describe('S3-compatible export storage (s3rver)', () => {
         const expected = await expectedCsvRows(
           stack.db,
           columns,
-          `SELECT ${columns.map((column) => column.key).join(', ')} FROM ezpass_transactions ORDER BY posting_date, id`,
+          oracleSql(
+            'EZPASS',
+            columns.map((column) => column.key),
+          ),
         );
         expect(rows.length).toBe(120_000);
         expect(rows).toEqual(expected);

@@ -275,7 +275,7 @@ describe('Scheduled exports (MariaDB, BullMQ on Redis, one API and two workers)'
     const schedule = await createSchedule(http, alice, {
       cron: '0 2 1 * *',
       timezone: 'America/New_York',
-      export_type: 'LEDGER_POSTINGS',
+      export_type: 'CURB',
       format: 'excel',
     });
     expect(schedule.next_run_at).toMatch(/T0[67]:00:00\.000Z$/);

@@ -1,48 +1,52 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { Type } from '@nestjs/common';
+import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
-import { CurbTrip } from '../curb/curb-trip.entity';
+import { DOMAIN_MODULES } from '../domains';
+import { ExportEvent } from '../exports/audit/export-event.entity';
 import { ExportJob } from '../exports/export-job.entity';
-import { EzpassTransaction } from '../ezpass/ezpass-transaction.entity';
-import { LedgerBalance } from '../ledger/ledger-balance.entity';
-import { LedgerPosting } from '../ledger/ledger-posting.entity';
-import { PvbViolation } from '../pvb/pvb-violation.entity';
+import { ExportNotification } from '../exports/notifications/export-notification.entity';
+import { ExportSchedule } from '../exports/schedules/export-schedule.entity';
+import { ExportWorkerRecord } from '../exports/workers/export-worker.entity';
+import { domainEntities, domainMigrations } from './domain-module';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 import { Operations1764500000000 } from './migrations/1764500000000-operations';
 import { Delivery1764600000000 } from './migrations/1764600000000-delivery';
 import { Notifications1764700000000 } from './migrations/1764700000000-notifications';
-import { ExportEvent } from '../exports/audit/export-event.entity';
-import { ExportWorkerRecord } from '../exports/workers/export-worker.entity';
-import { ExportSchedule } from '../exports/schedules/export-schedule.entity';
 import { Schedules1764800000000 } from './migrations/1764800000000-schedules';
-import { ExportNotification } from '../exports/notifications/export-notification.entity';
 import { BinaryIdentifiers1764900000000 } from './migrations/1764900000000-binary-identifiers';
+import { ScheduleOwnerRoles1765100000005 } from './migrations/1765100000005-schedule-owner-roles';
+import { MYSQL_SESSION } from './mysql-session';
 
-export const ENTITIES = [
-  ExportJob,
-  ExportEvent,
-  ExportWorkerRecord,
-  ExportNotification,
-  ExportSchedule,
-  EzpassTransaction,
-  PvbViolation,
-  CurbTrip,
-  LedgerPosting,
-  LedgerBalance,
-];
-export const MIGRATIONS = [
+/** The engine's own tables; the domain modules bring theirs. */
+const ENGINE_ENTITIES = [ExportJob, ExportEvent, ExportWorkerRecord, ExportNotification, ExportSchedule];
+const ENGINE_MIGRATIONS = [
   InitialSchema1764400000000,
   Operations1764500000000,
   Delivery1764600000000,
   Notifications1764700000000,
   Schedules1764800000000,
   BinaryIdentifiers1764900000000,
+  ScheduleOwnerRoles1765100000005,
 ];
 
-/** mysql2 session settings shared by the TypeORM pool and the dedicated export read connections. */
-export const MYSQL_SESSION = { timezone: 'Z', charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true } as const;
+type MigrationClass = new () => MigrationInterface;
 
-export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+/** TypeORM orders migrations by the timestamp that ends their class name. */
+const timestampOf = (migration: MigrationClass): number => Number(migration.name.slice(-13));
+
+/** Every migration, the engine's and the domains', in the order TypeORM runs them. */
+export function allMigrations(domains: readonly Type[] = DOMAIN_MODULES): MigrationClass[] {
+  return [...ENGINE_MIGRATIONS, ...domainMigrations(domains)].sort((a, b) => timestampOf(a) - timestampOf(b));
+}
+
+export function dataSourceOptions(database: DatabaseConfig, domains: readonly Type[] = DOMAIN_MODULES): DataSourceOptions {
+  const common = {
+    entities: [...ENGINE_ENTITIES, ...domainEntities(domains)],
+    migrations: allMigrations(domains),
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  };
   if (database.kind === 'sqlite') {
     return {
       ...common,

@@ -26,6 +26,9 @@ export interface JobListFilter {
   limit?: number;
 }
 
+/** Which jobs a page holds: every filter set narrows it (exact matches). */
+export type JobPageFilter = Omit<JobListFilter, 'limit'>;
+
 export interface CompletedFile {
   fileName: string;
   fileSize: number;
@@ -185,8 +188,18 @@ export class ExportJobsRepository {
     return this.repo.findOneBy({ id });
   }
 
-  async pageForUser(userId: string, page: number, perPage: number): Promise<[ExportJob[], number]> {
-    return this.repo.findAndCount({ where: { user_id: userId }, order: { id: 'DESC' }, skip: (page - 1) * perPage, take: perPage });
+  pageForUser(userId: string, page: number, perPage: number): Promise<[ExportJob[], number]> {
+    return this.page({ userId }, page, perPage);
+  }
+
+  /** One page of the jobs the filter selects, newest first, with their total count. */
+  page(filter: JobPageFilter, page: number, perPage: number): Promise<[ExportJob[], number]> {
+    return this.repo.findAndCount({
+      where: { user_id: filter.userId, status: filter.status, export_type: filter.exportType },
+      order: { id: 'DESC' },
+      skip: (page - 1) * perPage,
+      take: perPage,
+    });
   }
 
   /** Jobs an in-process queue must pick up again after a restart. */

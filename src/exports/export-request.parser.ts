@@ -1,6 +1,7 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { CreateExportDto } from './dto/create-export.dto';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
@@ -8,7 +9,7 @@ import { hostIsNonPublic } from './notifications/public-address';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
 import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';
-import { ExportQueryRegistry } from './query/export-query.registry';
+import { ExportQueryRegistry, mayExport } from './query/export-query.registry';
 
 export interface ParsedExportRequest {
   provider: ExportQueryProvider;
@@ -23,7 +24,10 @@ export interface ParsedExportRequest {
 
 const COMPRESSIBLE_FORMATS: readonly ExportFormat[] = ['csv', 'json'];
 
-/** Validates a whole request body and reports every offending field in one 400. */
+/**
+ * Validates a whole request body for a caller and reports every offending field in one 400; a type
+ * the caller may not export is a 403 before anything else about it is revealed.
+ */
 @Injectable()
 export class ExportRequestParser {
   constructor(
@@ -31,7 +35,7 @@ export class ExportRequestParser {
     private readonly config: AppConfig,
   ) {}
 
-  parse(body: unknown): ParsedExportRequest {
+  parse(body: unknown, user: AuthUser): ParsedExportRequest {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new BadRequestException(['The request body must be a JSON object']);
     }
@@ -42,8 +46,18 @@ export class ExportRequestParser {
 
     const provider = typeof dto.export_type === 'string' ? this.registry.find(dto.export_type) : undefined;
     if (!provider) {
-      errors.push(`export_type must be one of: ${this.registry.types().join(', ')}`);
+      errors.push(
+        `export_type must be one of: ${this.registry
+          .permitted(user)
+          .map((permitted) => permitted.exportType)
+          .join(', ')}`,
+      );
       throw new BadRequestException([...new Set(errors)]);
+    }
+    if (!mayExport(user, provider)) {
+      throw new ForbiddenException(
+        `${provider.exportType} exports need the ${String(provider.requiredRole)} role, which your token does not have; nothing was created.`,
+      );
     }
     const filters = parseFilters(provider, dto.filters);
     const columns = resolveColumns(provider, dto.columns);

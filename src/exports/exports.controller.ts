@@ -18,6 +18,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiFoundResponse,
   ApiGoneResponse,
   ApiHeader,
@@ -38,6 +39,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreateExportDto } from './dto/create-export.dto';
 import { ExportAcceptedDto, ExportPageDto, ExportStatusDto } from './dto/export-status.dto';
+import { ExportListQueryDto } from './dto/export-list-query.dto';
 import { ExportTypeDto } from './dto/export-type.dto';
 import { PageQueryDto } from './dto/page-query.dto';
 import { ExportEventDto } from './dto/export-event.dto';
@@ -63,6 +65,7 @@ export class ExportsController {
   @ApiBody({ type: CreateExportDto })
   @ApiAcceptedResponse({ type: ExportAcceptedDto, headers: { Location: { description: 'The status URL', schema: { type: 'string' } } } })
   @ApiBadRequestResponse({ description: 'Invalid type, format, filter or column; every offending field is named in `message`' })
+  @ApiForbiddenResponse({ description: 'The export type needs a role the caller does not have (named in `message`); nothing was created' })
   @ApiUnprocessableEntityResponse({ description: 'A PDF export matching more than 10,000 records' })
   @ApiServiceUnavailableResponse({ description: 'The queue is unreachable; nothing was created' })
   @ApiTooManyRequestsResponse({ description: 'Too many exports pending or running for this user (see Retry-After), or too many requests' })
@@ -98,10 +101,10 @@ export class ExportsController {
   }
 
   @Get('types')
-  @ApiOperation({ summary: 'Export types with their columns and filters' })
+  @ApiOperation({ summary: 'The export types the caller may export, with their columns and filters' })
   @ApiOkResponse({ type: [ExportTypeDto] })
-  types(): ExportTypeDto[] {
-    return this.registry.all().map((provider) => ExportTypeDto.from(provider));
+  types(@CurrentUser() user: AuthUser): ExportTypeDto[] {
+    return this.registry.permitted(user).map((provider) => ExportTypeDto.from(provider));
   }
 
   @Get('my-exports')
@@ -109,6 +112,20 @@ export class ExportsController {
   @ApiOkResponse({ type: ExportPageDto })
   list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<ExportPageDto> {
     return this.exports.list(user, query.page, query.per_page);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Everyone's exports, newest first, narrowed by owner, status and type (admins only)" })
+  @ApiOkResponse({ type: ExportPageDto })
+  @ApiBadRequestResponse({ description: 'An unknown status or export type, or a bad page; every offending parameter is named' })
+  @ApiForbiddenResponse({ description: 'Not an admin' })
+  listAll(@CurrentUser() user: AuthUser, @Query() query: ExportListQueryDto): Promise<ExportPageDto> {
+    return this.exports.listAll(
+      user,
+      { userId: query.user_id, status: query.status, exportType: query.export_type },
+      query.page,
+      query.per_page,
+    );
   }
 
   @Get(':id/status')
@@ -127,6 +144,27 @@ export class ExportsController {
   @ApiConflictResponse({ description: 'Already finished' })
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<ExportStatusDto> {
     return this.exports.cancel(user, id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(HttpStatus.OK)
+  @SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: false })
+  @ApiOperation({ summary: 'Run a FAILED or CANCELLED export again under the same id (owner or admin)' })
+  @ApiOkResponse({ type: ExportStatusDto, description: 'The export, PENDING again' })
+  @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
+  @ApiConflictResponse({ description: 'Not FAILED or CANCELLED' })
+  @ApiTooManyRequestsResponse({ description: 'The owner has too many exports pending or running (see Retry-After), or too many requests' })
+  async retry(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseIntPipe) id: number,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ExportStatusDto> {
+    try {
+      return await this.exports.retry(user, id);
+    } catch (error) {
+      if (error instanceof TooManyActiveExportsException) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
   }
 
   @Get(':id/audit')

@@ -14,6 +14,7 @@ import { ExportAuditService } from './audit/export-audit.service';
 import { ExportEvent } from './audit/export-event.entity';
 import { ExportJob } from './export-job.entity';
 import { ExportMaintenance } from './jobs/export-maintenance.service';
+import { ExportOpsService } from './ops/export-ops.service';
 import { RetentionService } from './retention/retention.service';
 import { ExportWorkerRecord } from './workers/export-worker.entity';
 import { WorkerRegistry } from './workers/worker-registry.service';
@@ -104,6 +105,7 @@ export class ExportsModule {
         ExportRequestParser,
         ExportJobsRepository,
         ExportsService,
+        ExportOpsService,
         ExportRunner,
         ExportAuditService,
         ExportMetrics,
@@ -123,6 +125,7 @@ export class ExportsModule {
       exports: [
         ExportMetrics,
         ExportsService,
+        ExportOpsService,
         ExportRequestParser,
         ExportJobsRepository,
         ExportQueryRegistry,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   GoneException,
   HttpException,
   HttpStatus,
@@ -15,14 +16,17 @@ import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { ExportAuditService } from './audit/export-audit.service';
 import type { ExportEvent } from './audit/export-event.entity';
-import { ExportStatusDto } from './dto/export-status.dto';
-import type { ExportPageDto } from './dto/export-status.dto';
+import { ExportPageDto, ExportStatusDto } from './dto/export-status.dto';
 import { MAX_PER_PAGE } from './dto/page-query.dto';
 import type { ExportJob } from './export-job.entity';
 import { ExportJobsRepository } from './export-jobs.repository';
+import type { JobPageFilter } from './export-jobs.repository';
 import { ExportRequestParser } from './export-request.parser';
+import { formatCount } from './format-count';
 import type { ParsedExportRequest } from './export-request.parser';
 import { ExportQueue } from './jobs/export-queue';
+import { ExportOpsService } from './ops/export-ops.service';
+import { OpsError } from './ops/ops.error';
 import { ExportQueryPlanner } from './query/export-query.planner';
 import { ExportStorage } from './storage/export-storage';
 import type { StoredFile } from './storage/export-storage';
@@ -88,13 +92,14 @@ export class ExportsService {
     private readonly queue: ExportQueue,
     private readonly storage: ExportStorage,
     private readonly audit: ExportAuditService,
+    private readonly ops: ExportOpsService,
   ) {}
 
   async request(user: AuthUser, body: unknown, idempotencyKey?: string, origin?: RequestOrigin): Promise<RequestOutcome> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new BadRequestException(['Idempotency-Key must be 1-128 visible ASCII characters']);
     }
-    const request = this.parser.parse(body);
+    const request = this.parser.parse(body, user);
     const hash = requestHash(request);
     if (idempotencyKey) {
       const replay = await this.replay(user, idempotencyKey, hash);
@@ -158,7 +163,7 @@ export class ExportsService {
     const total = await this.planner.count(this.planner.plan(request.provider, request.filters, request.columns));
     if (total > maxRecords) {
       throw new UnprocessableEntityException(
-        `${total} records match these filters; ${request.format} exports are limited to ${maxRecords}. Narrow the filters or choose csv, json or excel.`,
+        `${formatCount(total)} records match these filters; ${request.format} exports are limited to ${formatCount(maxRecords)}. Narrow the filters or choose csv, json or excel.`,
       );
     }
   }
@@ -177,13 +182,37 @@ export class ExportsService {
   async list(user: AuthUser, page = 1, perPage = 10): Promise<ExportPageDto> {
     const size = Math.min(perPage, MAX_PER_PAGE);
     const [jobs, total] = await this.jobs.pageForUser(user.id, page, size);
-    return {
-      items: jobs.map((job) => ExportStatusDto.from(job)),
-      total_items: total,
-      page,
-      per_page: size,
-      total_pages: Math.ceil(total / size),
-    };
+    return ExportPageDto.of(jobs, total, page, size);
+  }
+
+  /** Everyone's exports, for admins: 403 for anyone else, whose own list is my-exports. */
+  async listAll(user: AuthUser, filter: JobPageFilter, page = 1, perPage = 10): Promise<ExportPageDto> {
+    if (!user.isAdmin) {
+      throw new ForbiddenException("Only admins can list everyone's exports; your own are at GET /api/exports/my-exports.");
+    }
+    const size = Math.min(perPage, MAX_PER_PAGE);
+    const [jobs, total] = await this.jobs.page(filter, page, size);
+    return ExportPageDto.of(jobs, total, page, size);
+  }
+
+  /**
+   * Owner or admin: a FAILED or CANCELLED export runs again under its own id (the operators' retry).
+   * An owner's retry counts against their active-exports limit like a new request; an admin's does not.
+   */
+  async retry(user: AuthUser, id: number): Promise<ExportStatusDto> {
+    const job = await this.findVisible(user, id);
+    if (job.status !== 'FAILED' && job.status !== 'CANCELLED') {
+      throw new ConflictException(`Export ${id} is ${job.status}; only FAILED or CANCELLED exports can be retried`);
+    }
+    const byOwner = job.user_id === user.id;
+    if (byOwner) await this.assertBelowActiveLimit(user.id);
+    try {
+      return ExportStatusDto.from(await this.ops.retry(id, user.id, byOwner ? 'retried by its owner' : 'retried by an admin'));
+    } catch (error) {
+      // Another call changed it since it was read (retried or deleted it first).
+      if (error instanceof OpsError) throw new ConflictException(error.message);
+      throw error;
+    }
   }
 
   async download(user: AuthUser, id: number): Promise<ExportDownload> {
@@ -216,6 +245,12 @@ export class ExportsService {
     }
     await this.audit.record(job.id, 'cancelled', user.id);
     return ExportStatusDto.from((await this.jobs.findById(id)) as ExportJob);
+  }
+
+  /** 429 once the user has as many exports pending or running as allowed. */
+  private async assertBelowActiveLimit(userId: string): Promise<void> {
+    const active = await this.jobs.countActiveForUser(userId);
+    if (active >= this.config.maxActiveExports) throw new TooManyActiveExportsException(active);
   }
 
   async events(user: AuthUser, id: number): Promise<ExportEvent[]> {

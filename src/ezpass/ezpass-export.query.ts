@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeclaredExportQuery } from '../exports/query/declared-export-query';
 import { ExportQuery } from '../exports/query/export-query.decorator';
-import { FLEET_KEYS } from '../fleet/fleet-fields';
+import { FLEET_COLUMNS, FLEET_FILTERS, FLEET_JOINS, FLEET_OPTIONAL_COLUMNS } from '../fleet/fleet-columns';
 import { EzpassTransaction } from './ezpass-transaction.entity';
 
 @ExportQuery()
@@ -18,15 +18,16 @@ export class EzpassExportQuery extends DeclaredExportQuery {
         'vehicle_class',
         'amount',
         'status',
-        ...FLEET_KEYS,
+        ...FLEET_COLUMNS,
         'created_at',
       ]),
-      optional: ['id', 'created_at'],
+      optional: ['id', 'created_at', ...FLEET_OPTIONAL_COLUMNS],
       headers: { plate_number: 'Plate', plate_state: 'State', tag_number: 'Tag', vehicle_class: 'Class' },
+      joins: FLEET_JOINS,
       filters: {
         date: ['posting_date', 'transaction_date'],
         amount: ['amount'],
-        values: ['plate_number', 'transaction_id', 'entry_plaza', 'status', ...FLEET_KEYS],
+        values: ['plate_number', 'transaction_id', 'entry_plaza', 'status', ...FLEET_FILTERS, 'medallion_owner'],
       },
       orderBy: ['posting_date', 'id'],
       fileDateFilter: 'posting_date',

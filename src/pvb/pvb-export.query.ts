@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeclaredExportQuery } from '../exports/query/declared-export-query';
 import { ExportQuery } from '../exports/query/export-query.decorator';
-import { FLEET_KEYS } from '../fleet/fleet-fields';
+import { FLEET_COLUMNS, FLEET_FILTERS, FLEET_JOINS, FLEET_OPTIONAL_COLUMNS } from '../fleet/fleet-columns';
 import { PvbViolation } from './pvb-violation.entity';
 
 @ExportQuery()
@@ -14,8 +14,9 @@ export class PvbExportQuery extends DeclaredExportQuery {
       entity: PvbViolation,
       columns: ['id', 'summons_number', 'issue_date', 'posting_date', 'plate_number', 'plate_state', 'violation_code']
         .concat(['violation_description', 'county', 'street_name', 'fine_amount', 'penalty_amount', 'amount_due'])
-        .concat(['status', ...FLEET_KEYS, 'created_at']),
-      optional: ['id', 'created_at'],
+        .concat(['status', ...FLEET_COLUMNS, 'created_at']),
+      optional: ['id', 'created_at', ...FLEET_OPTIONAL_COLUMNS],
+      joins: FLEET_JOINS,
       headers: {
         issue_date: 'Issued',
         plate_number: 'Plate',
@@ -26,7 +27,7 @@ export class PvbExportQuery extends DeclaredExportQuery {
       filters: {
         date: ['issue_date', 'posting_date'],
         amount: ['amount'],
-        values: ['summons_number', 'plate_number', 'violation_code', 'county', 'status', ...FLEET_KEYS],
+        values: ['summons_number', 'plate_number', 'violation_code', 'county', 'status', ...FLEET_FILTERS, 'medallion_owner'],
       },
       filterColumns: { amount: 'amount_due' },
       orderBy: ['issue_date', 'id'],

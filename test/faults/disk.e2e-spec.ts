@@ -9,6 +9,7 @@ import { createTestStack, startTestApp } from '../support/test-app';
 import type { TestApp, TestStack } from '../support/test-app';
 import { createTempDir } from '../support/test-env';
 import { tokenFor } from '../support/tokens';
+import { oracleSql } from '../support/oracle';
 
 const columns = ezpassColumns(ALL_EZPASS_COLUMNS);
 const EXPORT = { export_type: 'EZPASS', format: 'csv', columns: ALL_EZPASS_COLUMNS };
@@ -30,11 +31,7 @@ describe('Export directory faults (MariaDB, BullMQ on Redis, EXPORT_DIR on a sma
     expect(file.status).toBe(200);
     const [header, ...rows] = await parseCsv(file.body.toString('utf8'));
     expect(header).toEqual(columns.map((column) => column.header));
-    const expected = await expectedCsvRows(
-      stack.db,
-      columns,
-      `SELECT ${ALL_EZPASS_COLUMNS.join(', ')} FROM ezpass_transactions ORDER BY posting_date, id`,
-    );
+    const expected = await expectedCsvRows(stack.db, columns, oracleSql('EZPASS', ALL_EZPASS_COLUMNS));
     expect(rows).toEqual(expected);
   }
 

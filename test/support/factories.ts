@@ -16,8 +16,44 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 export type Row = Record<string, string | number | null>;
 
-/** Inserts rows in multi-row batches through TypeORM (works on MariaDB and SQLite). */
+const FIRST_NAMES = ['Ana', 'José', 'Wei', 'Zoë', 'Kwame'];
+
+/** The fleet rows a test row may point to, made up from the reference itself. */
+const FLEET_REFERENCES: { column: string; table: string; row: (key: string) => Row }[] = [
+  {
+    column: 'driver_id',
+    table: 'drivers',
+    row: (id) => ({
+      driver_id: id,
+      first_name: FIRST_NAMES[id.charCodeAt(id.length - 1) % FIRST_NAMES.length],
+      last_name: `Driver ${id}`,
+      tlc_license_no: null,
+      status: 'ACTIVE',
+    }),
+  },
+  {
+    column: 'medallion_no',
+    table: 'medallions',
+    row: (no) => ({ medallion_no: no, owner_name: `OWNER ${no.charAt(0)} LLC`, medallion_type: 'MINI-FLEET' }),
+  },
+  {
+    column: 'vin',
+    table: 'vehicles',
+    row: (vin) => ({ vin, plate_number: null, make: 'Toyota', model: `Camry ${vin.slice(-1)}`, model_year: 2022 }),
+  },
+];
+
+/** Source rows' driver, medallion and cab are foreign keys: make the ones these rows name, if missing. */
+async function ensureFleetReferences(db: DataSource, rows: Row[]): Promise<void> {
+  for (const reference of FLEET_REFERENCES) {
+    const keys = [...new Set(rows.map((row) => row[reference.column]).filter((key): key is string => typeof key === 'string'))];
+    if (keys.length > 0) await db.createQueryBuilder().insert().into(reference.table).values(keys.map(reference.row)).orIgnore().execute();
+  }
+}
+
+/** Inserts rows in multi-row batches through TypeORM (works on MariaDB and SQLite), after the fleet rows they refer to. */
 export async function insertRows(db: DataSource, table: string, rows: Row[], batch = 500): Promise<void> {
+  if (!FLEET_REFERENCES.some((reference) => reference.table === table)) await ensureFleetReferences(db, rows);
   for (let i = 0; i < rows.length; i += batch) {
     await db
       .createQueryBuilder()

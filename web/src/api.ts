@@ -1,4 +1,4 @@
-import type { DownloadLink, ExportAccepted, ExportPage, ExportRequestBody, ExportStatus, ExportType } from './types.js';
+import type { DownloadLink, ExportAccepted, ExportListQuery, ExportPage, ExportRequestBody, ExportStatus, ExportType } from './types.js';
 
 /** An HTTP error answer; `messages` are the API's own (a 400 names every offending field). */
 export class ApiError extends Error {
@@ -64,12 +64,23 @@ export class ExportsApi {
     return this.json('GET', `/api/exports/my-exports?page=${page}&per_page=${perPage}`);
   }
 
+  /** Everyone's exports (admins only: 403 for others). */
+  allExports(query: ExportListQuery): Promise<ExportPage> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(name, String(value));
+    return this.json('GET', `/api/exports?${params.toString()}`);
+  }
+
   status(id: number, signal?: AbortSignal): Promise<ExportStatus> {
     return this.json('GET', `/api/exports/${id}/status`, undefined, signal);
   }
 
   cancel(id: number): Promise<ExportStatus> {
     return this.json('POST', `/api/exports/${id}/cancel`);
+  }
+
+  retry(id: number): Promise<ExportStatus> {
+    return this.json('POST', `/api/exports/${id}/retry`);
   }
 
   downloadLink(id: number): Promise<DownloadLink> {

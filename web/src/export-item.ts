@@ -1,12 +1,12 @@
+import { renderActions } from './actions.js';
+import type { ExportAction } from './actions.js';
 import { h } from './dom.js';
-import { bytes, count, dateTime, duration, expiresIn, exportName, filterSummary, STATUS_LABELS } from './format.js';
+import { bytes, count, dateTime, duration, expiresIn, exportName, filterSummary, rowCount, STATUS_LABELS, statusNote } from './format.js';
 import type { ExportStatus, ExportType } from './types.js';
 
-export type ExportAction = 'download' | 'cancel' | 'run-again';
+export type ItemAction = Extract<ExportAction, 'download' | 'cancel' | 'run-again'>;
 
-const ACTION_LABELS: Record<ExportAction, string> = { download: 'Download', cancel: 'Cancel', 'run-again': 'Run again' };
-
-function actionsFor(status: ExportStatus): ExportAction[] {
+function actionsFor(status: ExportStatus): ItemAction[] {
   switch (status.status) {
     case 'PENDING':
     case 'PROCESSING':
@@ -49,13 +49,12 @@ export class ExportItem {
   private readonly progressBox: HTMLElement;
   private readonly facts = h('dl', { class: 'facts' });
   private readonly actions = h('div', { class: 'actions' });
-  private shownActions = '';
   status: ExportStatus;
 
   constructor(
     type: ExportType | undefined,
     status: ExportStatus,
-    private readonly onAction: (action: ExportAction, item: ExportItem) => void,
+    private readonly onAction: (action: ItemAction, item: ExportItem) => void,
   ) {
     const id = `export-${status.export_id}`;
     this.status = status;
@@ -86,7 +85,8 @@ export class ExportItem {
     this.element.dataset.status = status.status;
     this.badge.textContent = STATUS_LABELS[status.status];
     this.badge.className = `badge badge-${status.status.toLowerCase()}`;
-    this.reason.textContent = status.status === 'FAILED' && status.error ? `: ${status.error}` : '';
+    const note = statusNote(status);
+    this.reason.textContent = note ? `: ${note}` : '';
 
     const running = status.status === 'PENDING' || status.status === 'PROCESSING';
     this.progressBox.hidden = !running;
@@ -99,31 +99,12 @@ export class ExportItem {
     }
 
     const facts: [string, string][] = [
-      [
-        'Rows',
-        status.total_records === null ? '–' : count(status.status === 'COMPLETED' ? status.processed_records : status.total_records),
-      ],
+      ['Rows', rowCount(status)],
       ['Size', status.file_size === null ? '–' : bytes(status.file_size)],
       ['Created', dateTime(status.created_at)],
       ...(status.status === 'COMPLETED' && status.expires_at ? [['Expires', expiresIn(status.expires_at)] as [string, string]] : []),
     ];
     this.facts.replaceChildren(...facts.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value))));
-    this.renderActions(actionsFor(status));
-  }
-
-  /** Rebuilt only when the set changes; a focused button that goes away hands focus to the title. */
-  private renderActions(actions: ExportAction[]): void {
-    const key = actions.join(' ');
-    if (key === this.shownActions) return;
-    this.shownActions = key;
-    const hadFocus = this.actions.contains(document.activeElement);
-    this.actions.replaceChildren(
-      ...actions.map((action) => {
-        const button = h('button', { type: 'button', class: `action-${action}`, 'aria-describedby': this.title.id }, ACTION_LABELS[action]);
-        button.addEventListener('click', () => this.onAction(action, this));
-        return button;
-      }),
-    );
-    if (hadFocus) (this.actions.querySelector('button') ?? this.title).focus();
+    renderActions(this.actions, actionsFor(status), this.title.id, this.title, (action) => this.onAction(action, this));
   }
 }

@@ -1,7 +1,9 @@
 import type { ExportsApi } from './api.js';
 import { ExportItem } from './export-item.js';
-import type { ExportAction } from './export-item.js';
+import type { ItemAction } from './export-item.js';
 import { ExportWatcher } from './live-status.js';
+import { Pager } from './pager.js';
+import type { PagerElements } from './pager.js';
 import { isFinal } from './types.js';
 import type { ExportStatus, ExportType } from './types.js';
 
@@ -10,14 +12,11 @@ const PER_PAGE = 10;
 export interface ExportListElements {
   list: HTMLOListElement;
   empty: HTMLElement;
-  pager: HTMLElement;
-  previous: HTMLButtonElement;
-  next: HTMLButtonElement;
-  pageLabel: HTMLElement;
+  pager: PagerElements;
 }
 
 export interface ExportListEvents {
-  action(action: ExportAction, item: ExportItem): void;
+  action(action: ItemAction, item: ExportItem): void;
   /** An export shown on the page reached a final status while the page watched it. */
   finished(item: ExportItem): void;
   error(error: unknown): void;
@@ -25,8 +24,7 @@ export interface ExportListEvents {
 
 /** "My exports": one page, newest first, with a live watcher on each export still running. */
 export class ExportList {
-  private page = 1;
-  private totalPages = 1;
+  private readonly pager: Pager;
   private items = new Map<number, ExportItem>();
   private watchers = new Map<number, ExportWatcher>();
 
@@ -36,14 +34,15 @@ export class ExportList {
     private readonly elements: ExportListElements,
     private readonly events: ExportListEvents,
   ) {
-    elements.previous.addEventListener('click', () => void this.turnPage(elements.previous, elements.next, -1));
-    elements.next.addEventListener('click', () => void this.turnPage(elements.next, elements.previous, 1));
+    this.pager = new Pager(
+      elements.pager,
+      (page) => this.load(page),
+      (error) => events.error(error),
+    );
   }
 
-  async load(page = this.page): Promise<void> {
+  async load(page = this.pager.current): Promise<void> {
     const result = await this.api.myExports(page, PER_PAGE);
-    this.page = result.page;
-    this.totalPages = Math.max(1, result.total_pages);
     const items = result.items.map((status) => this.items.get(status.export_id) ?? this.item(status));
     for (const [id, watcher] of this.watchers) {
       if (!items.some((item) => item.id === id)) {
@@ -55,10 +54,7 @@ export class ExportList {
     result.items.forEach((status) => this.show(status));
     this.elements.list.replaceChildren(...items.map((item) => item.element));
     this.elements.empty.hidden = items.length > 0;
-    this.elements.pager.hidden = this.totalPages <= 1;
-    this.elements.pageLabel.textContent = `Page ${this.page} of ${this.totalPages}`;
-    this.elements.previous.disabled = this.page <= 1;
-    this.elements.next.disabled = this.page >= this.totalPages;
+    this.pager.show(result.page, result.total_pages);
   }
 
   /** A status from elsewhere (a cancel answer, say) for an export on this page. */
@@ -80,17 +76,6 @@ export class ExportList {
     this.watchers.clear();
     this.items.clear();
     this.elements.list.replaceChildren();
-  }
-
-  /** Newer or Older; a focused button disabled on the first or last page hands focus to the other one. */
-  private async turnPage(used: HTMLButtonElement, other: HTMLButtonElement, step: 1 | -1): Promise<void> {
-    const hadFocus = document.activeElement === used;
-    try {
-      await this.load(this.page + step);
-      if (hadFocus && used.disabled) other.focus();
-    } catch (error) {
-      this.events.error(error);
-    }
   }
 
   private item(status: ExportStatus): ExportItem {

@@ -1,7 +1,7 @@
 import type { ExportFilter, ExportStatus, ExportStatusName, ExportType, FilterValues } from './types.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export const STATUS_LABELS: Record<ExportStatusName, string> = {
   PENDING: 'Waiting to start',
@@ -48,10 +48,25 @@ export function dateTime(iso: string): string {
   return new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** "in 7 days" for a file kept 7 days (rounded, not cut: it was made seconds ago), "in 5 hours" on its last day. */
 export function expiresIn(iso: string, now = Date.now()): string {
-  const days = Math.floor((new Date(iso).getTime() - now) / DAY_MS);
-  if (days < 1) return 'expires today';
-  return days === 1 ? 'expires in 1 day' : `expires in ${days} days`;
+  const hours = Math.round((new Date(iso).getTime() - now) / HOUR_MS);
+  if (hours < 1) return 'within the hour';
+  if (hours < 24) return hours === 1 ? 'in 1 hour' : `in ${hours} hours`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? 'in 1 day' : `in ${count(days)} days`;
+}
+
+/** The export's rows: the file's once COMPLETED, the count that matched before; "–" until it is counted. */
+export function rowCount(status: ExportStatus): string {
+  if (status.total_records === null) return '–';
+  return count(status.status === 'COMPLETED' ? status.processed_records : status.total_records);
+}
+
+/** What the status badge alone does not say: why it failed, or that nothing matched. */
+export function statusNote(status: ExportStatus): string {
+  if (status.status === 'FAILED') return status.error ?? '';
+  return status.status === 'COMPLETED' && status.processed_records === 0 ? 'no rows match its filters' : '';
 }
 
 /** "Posting Date" for the column a filter applies to: its header when it is a column, else the name. */

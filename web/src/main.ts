@@ -1,12 +1,12 @@
+import { AdminExports } from './admin-exports.js';
 import { ApiError, ExportsApi } from './api.js';
 import { byId, h } from './dom.js';
-import type { ExportItem } from './export-item.js';
-import type { ExportAction } from './export-item.js';
+import type { ExportItem, ItemAction } from './export-item.js';
 import { ExportList } from './export-list.js';
 import { errorSentence } from './messages.js';
 import { RequestForm } from './request-form.js';
 import { Session } from './session.js';
-import type { ExportRequestBody, ExportStatus } from './types.js';
+import type { ExportRequestBody, ExportStatus, ExportType } from './types.js';
 
 const TITLE = 'Export Center';
 
@@ -15,21 +15,29 @@ const api = new ExportsApi(() => session.current);
 const announcer = byId('announcer');
 const noticeDownload = byId<HTMLButtonElement>('notice-download');
 let list: ExportList | undefined;
+let admin: AdminExports | undefined;
 let form: RequestForm | undefined;
 let readyExport: ExportItem | undefined;
 let unseenReady = 0;
 
-/** The one live region: every state change and every error a user should hear about. */
-function announce(message: string): void {
+/**
+ * The one live region: every state change and every error a user should hear about. A ready file's
+ * Download button comes with its message and goes with it (the next message: a download, an error...).
+ */
+function announce(message: string, ready?: ExportItem): void {
   announcer.textContent = message;
+  readyExport = ready;
+  noticeDownload.hidden = !ready;
+  noticeDownload.textContent = ready ? `Download ${ready.name}` : '';
 }
 
 function showSignIn(message?: string): void {
   list?.stop();
   list = undefined;
+  admin?.stop();
+  admin = undefined;
   byId('app').hidden = true;
   byId('account').hidden = true;
-  noticeDownload.hidden = true;
   byId('sign-in').hidden = false;
   const error = byId('sign-in-error');
   error.textContent = message ?? '';
@@ -73,14 +81,32 @@ async function enter(): Promise<void> {
     {
       list: byId('export-list'),
       empty: byId('list-empty'),
-      pager: byId('pager'),
-      previous: byId('page-previous'),
-      next: byId('page-next'),
-      pageLabel: byId('page-label'),
+      pager: { nav: byId('pager'), previous: byId('page-previous'), next: byId('page-next'), label: byId('page-label') },
     },
     { action: (action, item) => void act(action, item), finished, error: report },
   );
   await list.load(1);
+  if (session.isAdmin) await showAdminView(types);
+}
+
+async function showAdminView(types: ExportType[]): Promise<void> {
+  admin = new AdminExports(
+    api,
+    types,
+    {
+      section: byId('admin-view'),
+      filters: byId('admin-filters'),
+      status: byId('admin-status'),
+      type: byId('admin-type'),
+      user: byId('admin-user'),
+      summary: byId('admin-summary'),
+      table: byId('admin-table'),
+      rows: byId('admin-rows'),
+      pager: { nav: byId('admin-pager'), previous: byId('admin-previous'), next: byId('admin-next'), label: byId('admin-page-label') },
+    },
+    { changed: (status) => list?.show(status), announce, error: report },
+  );
+  await admin.show();
 }
 
 async function signIn(token: string): Promise<void> {
@@ -129,14 +155,14 @@ async function download(item: ExportItem): Promise<void> {
   announce(`Downloading ${item.name}.`);
 }
 
-async function act(action: ExportAction, item: ExportItem): Promise<void> {
+async function act(action: ItemAction, item: ExportItem): Promise<void> {
   try {
     switch (action) {
       case 'download':
         return await download(item);
       case 'cancel':
         if (!window.confirm(`Cancel "${item.name}"? The rows written so far are discarded.`)) return;
-        return list?.show(await api.cancel(item.id));
+        return statusChanged(await api.cancel(item.id));
       case 'run-again':
         return await requestExport(rerunBody(item.status), false);
     }
@@ -145,16 +171,22 @@ async function act(action: ExportAction, item: ExportItem): Promise<void> {
   }
 }
 
+/** A new status of an export, for every view of it on the page. */
+function statusChanged(status: ExportStatus): void {
+  list?.show(status);
+  admin?.update(status);
+}
+
 function finished(item: ExportItem): void {
+  admin?.update(item.status);
   const { status, error } = item.status;
   switch (status) {
     case 'COMPLETED':
-      announce(`${item.name} is ready to download.`);
-      readyExport = item;
-      noticeDownload.hidden = false;
-      noticeDownload.textContent = `Download ${item.name}`;
       if (document.hidden) document.title = `(${++unseenReady}) ready · ${TITLE}`;
-      return;
+      if (item.status.processed_records === 0) {
+        return announce(`${item.name} is ready but has no rows: nothing matches its filters. Change the filters and request it again.`);
+      }
+      return announce(`${item.name} is ready to download.`, item);
     case 'FAILED':
       return announce(`${item.name} failed: ${error ?? 'no reason was given'}`);
     case 'CANCELLED':

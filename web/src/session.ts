@@ -20,13 +20,23 @@ export class Session {
 
   /** The token's subject, for "Signed in as ..." (the server checks the signature, not the page). */
   get userId(): string {
+    const { sub } = this.claims();
+    return typeof sub === 'string' ? sub : 'unknown user';
+  }
+
+  /** Whether to offer the admin view; the API answers 403 to anyone it does not take for an admin. */
+  get isAdmin(): boolean {
+    const { roles } = this.claims();
+    return Array.isArray(roles) && roles.includes('admin');
+  }
+
+  private claims(): { sub?: unknown; roles?: unknown } {
     try {
       const payload = this.token?.split('.')[1] ?? '';
-      const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-      const sub = (JSON.parse(json) as { sub?: unknown }).sub;
-      return typeof sub === 'string' ? sub : 'unknown user';
+      const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+      return typeof claims === 'object' && claims !== null ? claims : {};
     } catch {
-      return 'unknown user';
+      return {};
     }
   }
 }

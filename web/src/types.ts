@@ -33,6 +33,8 @@ export type FilterValues = Record<string, string | string[]>;
 
 export interface ExportStatus {
   export_id: number;
+  /** The owner. */
+  user_id: string;
   export_type: string;
   format: string;
   status: ExportStatusName;
@@ -57,6 +59,15 @@ export interface ExportPage {
   page: number;
   per_page: number;
   total_pages: number;
+}
+
+/** GET /api/exports (admins): every filter set narrows the page. */
+export interface ExportListQuery {
+  user_id?: string;
+  status?: ExportStatusName;
+  export_type?: string;
+  page: number;
+  per_page: number;
 }
 
 export interface ExportRequestBody {

@@ -6,16 +6,20 @@ import { ConfigModule } from '../../config/config.module';
 import { DatabaseModule } from '../../database/database.module';
 import { DOMAIN_MODULES } from '../../domains';
 import { ExportsModule } from '../../exports/exports.module';
-import { ExportOpsService } from '../../exports/ops/export-ops.service';
 
-/** The database, the domains and the export engine, for the operator verbs. */
+/** The database, the domains and the export engine (which provides ExportOpsService), for the operator verbs. */
 @Module({})
 export class OpsEngineModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: OpsEngineModule,
-      imports: [ConfigModule.forRoot(config), AuthModule, DatabaseModule, ...DOMAIN_MODULES, ExportsModule.forRoot(config, 'cli')],
-      providers: [ExportOpsService],
+      imports: [
+        ConfigModule.forRoot(config),
+        AuthModule,
+        DatabaseModule.forRoot(DOMAIN_MODULES),
+        ...DOMAIN_MODULES,
+        ExportsModule.forRoot(config, 'cli'),
+      ],
     };
   }
 }

@@ -3,18 +3,38 @@
 const SECONDS_PER_DAY = 86_400;
 const EPOCH_MS = Date.UTC(2023, 0, 1);
 
-/** Days in the seeded calendar, 2023-01-01 .. 2025-12-31 inclusive. */
-export const SEED_DAYS = 365 + 366 + 365;
-
+/** The first day of every seeded calendar. */
+export const SEED_START = '2023-01-01';
 const PAD2 = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+/** Formatted days are cached for this many days after the start (about 55 years). */
+const CACHED_DAYS = 20_000;
 const dayCache: string[] = [];
+
+/** The days demo data spans: from 2023-01-01 up to and including the end date. */
+export interface SeedCalendar {
+  /** The end date, YYYY-MM-DD. */
+  readonly until: string;
+  /** Days from the start to the end date, both included; day `days - 1` is the end date. */
+  readonly days: number;
+  /** The last second of the end date, in seconds after the start. */
+  readonly lastSecond: number;
+}
+
+export function seedCalendar(until: string): SeedCalendar {
+  const end = /^\d{4}-\d{2}-\d{2}$/.test(until) ? Date.parse(`${until}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(end) || new Date(end).toISOString().slice(0, 10) !== until || end < EPOCH_MS) {
+    throw new RangeError(`until must be a date YYYY-MM-DD on or after ${SEED_START}, got ${until}`);
+  }
+  const days = Math.round((end - EPOCH_MS) / (SECONDS_PER_DAY * 1000)) + 1;
+  return { until, days, lastSecond: days * SECONDS_PER_DAY - 1 };
+}
 
 /** 'YYYY-MM-DD' of a day counted from 2023-01-01 (day 0); cached because the seeder formats millions. */
 export function formatDate(day: number): string {
   let text = dayCache[day];
   if (text === undefined) {
     text = new Date(EPOCH_MS + day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10);
-    if (day >= 0 && day < SEED_DAYS + 400) dayCache[day] = text;
+    if (day >= 0 && day < CACHED_DAYS) dayCache[day] = text;
   }
   return text;
 }
@@ -94,9 +114,6 @@ const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 const VIN_VALUES: Record<string, number> = Object.fromEntries(
   [...NO_IOQ].map((ch, i) => [ch, [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9][i]]),
 );
-/** Manufacturer prefixes of common NYC taxi models (Camry, Prius, Sienna, RAV4, Highlander, NV200, Escape). */
-const TAXI_WMIS = ['4T1', 'JTD', '5TD', '2T3', '5TD', 'JN8', '1FM'];
-const MODEL_YEARS = 'JKLMNPR'; // 2018..2024
 
 /** Check digit (position 9) as defined by 49 CFR 565, so generated VINs validate. */
 export function vinCheckDigit(vin: string): string {
@@ -147,16 +164,6 @@ export class SeededRandom {
     return formatCents(this.int(minCents, maxCents));
   }
 
-  /** Seconds after 2023-01-01 00:00:00, anywhere up to 2025-12-31 23:59:59. */
-  seconds(): number {
-    return this.int(0, SEED_DAYS * SECONDS_PER_DAY - 1);
-  }
-
-  /** 'YYYY-MM-DD HH:MM:SS' within 2023-01-01 .. 2025-12-31. */
-  datetime(): string {
-    return formatDateTime(this.seconds());
-  }
-
   digits(count: number): string {
     let text = '';
     for (let i = 0; i < count; i++) text += String(this.int(0, 9));
@@ -167,11 +174,6 @@ export class SeededRandom {
     let text = '';
     for (let i = 0; i < count; i++) text += alphabet[Math.floor(this.next() * alphabet.length)];
     return text;
-  }
-
-  /** TLC-style plate of a medallion cab: 'T123456C'. */
-  taxiPlate(): string {
-    return `T${this.int(100_000, 799_999)}C`;
   }
 
   /** A private plate in the format of its state. */
@@ -186,18 +188,9 @@ export class SeededRandom {
     }
   }
 
-  /** 17 characters of the VIN alphabet (no I, O, Q) with a valid check digit. */
-  vin(): string {
-    const body = `${this.pick(TAXI_WMIS)}${this.letters(5, VIN_ALPHABET)}0${this.pick([...MODEL_YEARS])}${this.letters(1, NO_IOQ)}${this.digits(6)}`;
+  /** 17 characters of the VIN alphabet (no I, O, Q): manufacturer prefix, model-year letter, and a valid check digit. */
+  vin(wmi: string, modelYear: string): string {
+    const body = `${wmi}${this.letters(5, VIN_ALPHABET)}0${modelYear}${this.letters(1, NO_IOQ)}${this.digits(6)}`;
     return `${body.slice(0, 8)}${vinCheckDigit(body)}${body.slice(9)}`;
-  }
-
-  /** NYC medallion number: digit, letter, two digits ('5J23'). */
-  medallion(): string {
-    return `${this.int(1, 9)}${this.letters(1, NO_IOQ)}${this.digits(2)}`;
-  }
-
-  driverId(): string {
-    return formatDriverId(this.int(1, 999_999));
   }
 }

@@ -3,8 +3,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createConnection } from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { DatabaseConfig } from '../../config/app-config';
-import { MYSQL_SESSION } from '../data-source-options';
-import type { RowSource, SqlValue } from './seed-rows';
+import { MYSQL_SESSION } from '../mysql-session';
+import type { RowSource, SqlValue } from './generated-rows';
 
 export type Dialect = 'mysql' | 'sqlite';
 type Param = string | number | null;
@@ -52,13 +52,26 @@ interface IndexDefinition {
   columns: string[];
 }
 
+interface ForeignKeyDefinition {
+  name: string;
+  column: string;
+  table: string;
+  referenced: string;
+  onDelete: string;
+  onUpdate: string;
+}
+
 class MysqlTarget implements SeedTarget {
   readonly dialect = 'mysql';
 
   private constructor(private readonly connection: Connection) {}
 
   static async open(url: string): Promise<MysqlTarget> {
-    return new MysqlTarget(await createConnection({ uri: url, ...MYSQL_SESSION }));
+    const connection = await createConnection({ uri: url, ...MYSQL_SESSION });
+    // Reference rows are written before the rows that point to them, and a swapped-in copy gets its
+    // constraints back without re-reading every row (an in-place ALTER only with checks off).
+    await connection.query('SET SESSION foreign_key_checks = 0');
+    return new MysqlTarget(connection);
   }
 
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
@@ -105,20 +118,29 @@ class MysqlTarget implements SeedTarget {
     const replaced = `${table}__replaced`;
     await this.run(`DROP TABLE IF EXISTS ${quoteName(copy)}, ${quoteName(replaced)}`);
     try {
+      // LIKE copies indexes but not foreign keys: those are added back once the copy has the table's name
       await this.run(`CREATE TABLE ${quoteName(copy)} LIKE ${quoteName(table)}`);
       const indexes = await this.secondaryIndexes(table);
-      await this.alterIndexes(
+      const foreignKeys = await this.foreignKeys(table);
+      await this.alterTable(
         copy,
         indexes.map((index) => `DROP INDEX ${quoteName(index.name)}`),
       );
       await fill(copy);
       // one sorted build per index is far cheaper than maintaining nine B-trees row by row
-      await this.alterIndexes(
+      await this.alterTable(
         copy,
         indexes.map((index) => `ADD ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteName(index.name)} (${index.columns.join(', ')})`),
       );
       await this.run(`RENAME TABLE ${quoteName(table)} TO ${quoteName(replaced)}, ${quoteName(copy)} TO ${quoteName(table)}`);
       await this.run(`DROP TABLE ${quoteName(replaced)}`);
+      await this.alterTable(
+        table,
+        foreignKeys.map(
+          (key) =>
+            `ADD CONSTRAINT ${quoteName(key.name)} FOREIGN KEY (${quoteName(key.column)}) REFERENCES ${quoteName(key.table)} (${quoteName(key.referenced)}) ON DELETE ${key.onDelete} ON UPDATE ${key.onUpdate}`,
+        ),
+      );
     } catch (error) {
       await this.run(`DROP TABLE IF EXISTS ${quoteName(copy)}`).catch(() => undefined);
       throw error;
@@ -142,7 +164,29 @@ class MysqlTarget implements SeedTarget {
     return [...byName.values()];
   }
 
-  private async alterIndexes(table: string, clauses: string[]): Promise<void> {
+  /** Single-column foreign keys of a table (the only kind the schema has). */
+  private async foreignKeys(table: string): Promise<ForeignKeyDefinition[]> {
+    const rows = await this.all(
+      `SELECT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name, k.REFERENCED_TABLE_NAME AS ref_table,
+         k.REFERENCED_COLUMN_NAME AS ref_column, r.DELETE_RULE AS on_delete, r.UPDATE_RULE AS on_update
+       FROM information_schema.KEY_COLUMN_USAGE k
+       JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+         ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+       WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
+       ORDER BY k.CONSTRAINT_NAME`,
+      [table],
+    );
+    return rows.map((row) => ({
+      name: String(row.name),
+      column: String(row.column_name),
+      table: String(row.ref_table),
+      referenced: String(row.ref_column),
+      onDelete: String(row.on_delete),
+      onUpdate: String(row.on_update),
+    }));
+  }
+
+  private async alterTable(table: string, clauses: string[]): Promise<void> {
     if (clauses.length > 0) await this.run(`ALTER TABLE ${quoteName(table)} ${clauses.join(', ')}`);
   }
 

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import { IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
 import { EXPORT_COMPRESSIONS, EXPORT_FORMATS } from '../export-job.entity';
 import type { ExportCompression, ExportFormat } from '../export-job.entity';
-import { EXPORT_TYPES } from '../query/export-query.registry';
 
 export class ExportNotifyDto {
   @ApiPropertyOptional({
@@ -26,7 +25,7 @@ export class ExportNotifyDto {
 }
 
 export class CreateExportDto {
-  @ApiProperty({ enum: EXPORT_TYPES, example: 'EZPASS' })
+  @ApiProperty({ description: 'One of the export types the caller may export (GET /api/exports/types)' })
   @IsString({ message: 'export_type must be one of the export types' })
   export_type!: string;
 

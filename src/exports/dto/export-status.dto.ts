@@ -14,6 +14,7 @@ function throughput(job: ExportJob, now = Date.now()): { rows_per_second?: numbe
 
 export class ExportStatusDto {
   @ApiProperty({ example: 123 }) export_id!: number;
+  @ApiProperty({ example: 'alice', description: 'The owner: the user who requested it' }) user_id!: string;
   @ApiProperty({ example: 'EZPASS' }) export_type!: string;
   @ApiProperty({ enum: EXPORT_FORMATS }) format!: ExportFormat;
   @ApiProperty({ enum: EXPORT_STATUSES }) status!: ExportStatus;
@@ -41,6 +42,7 @@ export class ExportStatusDto {
     const iso = (date: Date | null): string | null => (date ? new Date(date).toISOString() : null);
     return {
       export_id: job.id,
+      user_id: job.user_id,
       export_type: job.export_type,
       format: job.format,
       status: job.status,
@@ -78,4 +80,14 @@ export class ExportPageDto {
   @ApiProperty() page!: number;
   @ApiProperty() per_page!: number;
   @ApiProperty() total_pages!: number;
+
+  static of(jobs: ExportJob[], total: number, page: number, perPage: number): ExportPageDto {
+    return {
+      items: jobs.map((job) => ExportStatusDto.from(job)),
+      total_items: total,
+      page,
+      per_page: perPage,
+      total_pages: Math.ceil(total / perPage),
+    };
+  }
 }

@@ -15,7 +15,10 @@ class ExportFilterDto {
   @ApiProperty({ example: 'from_posting_date' }) key!: string;
   @ApiProperty({ enum: ['date', 'amount', 'values'] }) kind!: string;
   @ApiProperty({ enum: ['from', 'to', 'any'], description: 'Range bound, or "any" for a multi-value filter' }) match!: string;
-  @ApiProperty({ example: 'posting_date' }) column!: string;
+  @ApiProperty({ example: 'posting_date', description: "The filter's name: from_<name> / to_<name> for ranges, <name> for values" })
+  name!: string;
+  @ApiProperty({ example: 'posting_date', description: 'The column it narrows; its name when it narrows no output column' })
+  column!: string;
   @ApiProperty() description!: string;
 }
 
@@ -25,7 +28,8 @@ export class ExportTypeDto {
   @ApiProperty({ enum: EXPORT_FORMATS, isArray: true }) formats!: ExportFormat[];
   @ApiProperty({ type: [ExportColumnDto] }) columns!: ExportColumnDto[];
   @ApiProperty({ type: [ExportFilterDto] }) filters!: ExportFilterDto[];
-  @ApiProperty({ type: [String], description: 'Row order of every file' }) order_by!: string[];
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'The role a caller needs to export this type' })
+  required_role!: string | null;
 
   static from(provider: ExportQueryProvider): ExportTypeDto {
     return {
@@ -38,11 +42,12 @@ export class ExportTypeDto {
           key: key.key,
           kind: spec.kind,
           match: key.bound ?? 'any',
+          name: spec.name,
           column: spec.column ?? spec.name,
           description: spec.description ?? describe(spec.kind, key.bound, spec.column ?? spec.name),
         })),
       ),
-      order_by: [...provider.orderBy],
+      required_role: provider.requiredRole ?? null,
     };
   }
 }

@@ -10,6 +10,7 @@ import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
 import { ExportNotifier } from '../notifications/export-notifier.service';
 import { exportFileName } from '../export-naming';
+import { formatCount } from '../format-count';
 import { resolveColumns } from '../query/export-filters';
 import type { NormalizedFilters } from '../query/export-filters';
 import { ExportQueryPlanner } from '../query/export-query.planner';
@@ -140,7 +141,7 @@ export class ExportRunner {
       const total = await source.count();
       if (format.maxRecords !== undefined && total > format.maxRecords) {
         throw new PermanentExportError(
-          `${total} records match; ${job.format} exports are limited to ${format.maxRecords}. Narrow the filters or choose csv, json or excel.`,
+          `${formatCount(total)} records match; ${job.format} exports are limited to ${formatCount(format.maxRecords)}. Narrow the filters or choose csv, json or excel.`,
         );
       }
       heartbeat.setTotal(total);

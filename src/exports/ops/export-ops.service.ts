@@ -42,13 +42,13 @@ export class ExportOpsService {
   }
 
   /** Puts a FAILED or CANCELLED export, or one stuck PENDING, back on the queue. */
-  async retry(id: number, actor: string): Promise<ExportJob> {
+  async retry(id: number, actor: string, reason = 'retried by an operator'): Promise<ExportJob> {
     const job = await this.require(id);
     if (job.status !== 'PENDING' && !(await this.jobs.reset(id))) {
       throw new OpsError(`Export ${id} is ${job.status}; only FAILED, CANCELLED or stuck PENDING exports can be retried`);
     }
     await this.queue.enqueue(id);
-    await this.audit.record(id, 'retrying', actor, 'retried by an operator');
+    await this.audit.record(id, 'retrying', actor, reason);
     return this.require(id);
   }
 

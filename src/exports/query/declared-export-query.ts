@@ -1,24 +1,53 @@
 import { getMetadataArgsStorage } from 'typeorm';
-import type { ColumnType, ExportColumn, ExportQueryProvider, FilterSpec } from './export-query.provider';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { exportColumn } from './export-columns';
+import type { ColumnDeclaration } from './export-columns';
+import type { ColumnType, ExportColumn, ExportQueryProvider, ExportQueryScope, FilterSpec } from './export-query.provider';
 
 type EntityClass = abstract new (...args: never[]) => object;
+
+/** The alias a declared export reads its entity's table as; join conditions refer to it. */
+export const SOURCE_ALIAS = 't';
+
+/**
+ * A table left-joined to the exported one on a unique key (so it never adds or drops rows), and
+ * the columns read through it. Joins are made only for exports that use one of their columns.
+ */
+export interface ExportJoin {
+  /** The joined table's alias in `on` and in column expressions: `driver.first_name`. */
+  alias: string;
+  entity: EntityClass;
+  /** The join condition, over `t` and `alias`: `driver.driver_id = t.driver_id`. */
+  on: string;
+  columns: Readonly<Record<string, Omit<ColumnDeclaration, 'key' | 'optional'>>>;
+}
 
 export interface ExportDeclaration {
   exportType: string;
   title: string;
+  /** The role a caller needs to export this type; see `ExportQueryProvider.requiredRole`. */
+  requiredRole?: string;
   /** The TypeORM entity whose table is exported; column types come from its metadata. */
   entity: EntityClass;
-  /** Output columns in order: entity property names. */
+  /** Output columns in order: entity property names, or columns of `joins`. */
   columns: readonly string[];
   /** Columns left out unless requested by `columns`. */
   optional?: readonly string[];
   /** Header labels where the title-cased column name does not read well. */
   headers?: Readonly<Record<string, string>>;
+  joins?: readonly ExportJoin[];
   filters: { date?: readonly string[]; amount?: readonly string[]; values?: readonly string[] };
-  /** Filters that apply to a column of another name (CURB `trip_date` → `start_time`). */
+  /** Filters that apply to a column of another name (`trip_date` → `start_time`). */
   filterColumns?: Readonly<Record<string, string>>;
+  /** Entity columns giving a total order, ideally an index's columns so rows stream in index order. */
   orderBy: readonly string[];
   fileDateFilter?: string;
+}
+
+/** A column's source: where its expression reads from, and the join it needs, if any. */
+interface Source {
+  declaration: Omit<ColumnDeclaration, 'key' | 'optional'>;
+  join?: string;
 }
 
 const TYPES: Record<string, ColumnType> = {
@@ -30,16 +59,7 @@ const TYPES: Record<string, ColumnType> = {
   date: 'date',
   datetime: 'datetime',
 };
-const WIDTHS: Record<ColumnType, number> = { text: 14, integer: 10, decimal: 12, date: 12, datetime: 20 };
-const ACRONYMS: Record<string, string> = { id: 'ID', vin: 'VIN', no: 'No.' };
-
-/** `transaction_id` → `Transaction ID`. */
-export function titleCase(key: string): string {
-  return key
-    .split('_')
-    .map((word) => ACRONYMS[word] ?? `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
-    .join(' ');
-}
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 function entityTable(entity: EntityClass): string {
   const table = getMetadataArgsStorage().tables.find((candidate) => candidate.target === entity);
@@ -47,54 +67,88 @@ function entityTable(entity: EntityClass): string {
   return table.name;
 }
 
-function entityColumns(entity: EntityClass, declaration: ExportDeclaration): ExportColumn[] {
-  const metadata = new Map(
-    getMetadataArgsStorage()
-      .columns.filter((column) => column.target === entity)
-      .map((column) => [column.propertyName, column.options]),
-  );
-  return declaration.columns.map((key) => {
-    const options = metadata.get(key);
-    const type = TYPES[String(options?.type)];
-    if (!options || !type) throw new Error(`${declaration.exportType}: ${entity.name}.${key} is not a column of an exportable type`);
-    const header = declaration.headers?.[key] ?? titleCase(key);
-    const length = typeof options.length === 'number' ? options.length : Number(options.length ?? 0);
-    const width = Math.min(40, Math.max(WIDTHS[type], header.length + 2, length + 2));
-    return { key, header, type, width, ...(declaration.optional?.includes(key) ? { optional: true } : {}) };
-  });
-}
-
-function filterSpecs(declaration: ExportDeclaration): FilterSpec[] {
-  return (['date', 'amount', 'values'] as const).flatMap((kind) =>
-    (declaration.filters[kind] ?? []).map((name) => {
-      const column = declaration.filterColumns?.[name];
-      return column ? { name, kind, column } : { name, kind };
-    }),
-  );
+/** Every column the declaration can name: the entity's own (as `t.column`) and the joins'. */
+function sources(declaration: ExportDeclaration): Map<string, Source> {
+  const found = new Map<string, Source>();
+  for (const column of getMetadataArgsStorage().columns.filter((candidate) => candidate.target === declaration.entity)) {
+    const type = TYPES[String(column.options.type)];
+    if (!type || !IDENTIFIER.test(column.propertyName)) continue;
+    const length = typeof column.options.length === 'number' ? column.options.length : Number(column.options.length ?? 0);
+    found.set(column.propertyName, { declaration: { type, expression: `${SOURCE_ALIAS}.\`${column.propertyName}\``, length } });
+  }
+  for (const join of declaration.joins ?? []) {
+    for (const [key, column] of Object.entries(join.columns)) found.set(key, { declaration: column, join: join.alias });
+  }
+  return found;
 }
 
 /**
- * An export type declared as data: the entity, its column keys in order, and its filters by kind.
- * Types, widths and headers come from the entity's metadata; domains hold no query code.
+ * An export type declared as data: the entity, its column keys in order, the tables joined for
+ * columns that live elsewhere, and its filters by kind. Types, widths and headers come from the
+ * entity's metadata; the query is built from the declaration (sugar over `ExportQueryProvider`).
  */
 export abstract class DeclaredExportQuery implements ExportQueryProvider {
   readonly exportType: string;
   readonly title: string;
   readonly fileStem: string;
-  readonly table: string;
+  readonly requiredRole?: string;
   readonly columns: readonly ExportColumn[];
   readonly filters: readonly FilterSpec[];
   readonly orderBy: readonly string[];
   readonly fileDateFilter?: string;
+  private readonly table: string;
+  private readonly joins: readonly ExportJoin[];
+  /** Column keys, and filter names, that read through a join: the join's alias. */
+  private readonly columnJoins = new Map<string, string>();
+  private readonly filterJoins = new Map<string, string>();
 
   protected constructor(declaration: ExportDeclaration) {
-    this.exportType = declaration.exportType;
+    const { exportType } = declaration;
+    const known = sources(declaration);
+    const source = (key: string): Source => {
+      const found = known.get(key);
+      if (!found)
+        throw new Error(`${exportType}: ${key} is neither an exportable column of ${declaration.entity.name} nor a joined column`);
+      return found;
+    };
+
+    this.exportType = exportType;
     this.title = declaration.title;
-    this.fileStem = declaration.exportType.toLowerCase();
+    this.fileStem = exportType.toLowerCase();
+    this.requiredRole = declaration.requiredRole;
     this.table = entityTable(declaration.entity);
-    this.columns = entityColumns(declaration.entity, declaration);
-    this.filters = filterSpecs(declaration);
-    this.orderBy = declaration.orderBy;
+    this.joins = declaration.joins ?? [];
     this.fileDateFilter = declaration.fileDateFilter;
+
+    this.columns = declaration.columns.map((key) => {
+      const { declaration: column, join } = source(key);
+      if (join) this.columnJoins.set(key, join);
+      const header = declaration.headers?.[key] ?? column.header;
+      return exportColumn({ ...column, key, header, optional: declaration.optional?.includes(key) });
+    });
+    this.filters = (['date', 'amount', 'values'] as const).flatMap((kind) =>
+      (declaration.filters[kind] ?? []).map((name): FilterSpec => {
+        const target = declaration.filterColumns?.[name] ?? name;
+        const { declaration: column, join } = source(target);
+        if (join) this.filterJoins.set(name, join);
+        const narrows = declaration.columns.includes(target) ? { column: target } : {};
+        return { name, kind, expression: column.expression, stage: 'where', ...narrows };
+      }),
+    );
+    this.orderBy = declaration.orderBy.map((key) => {
+      const { declaration: column, join } = source(key);
+      if (join) throw new Error(`${exportType}: order column ${key} must be a column of ${declaration.entity.name}`);
+      return column.expression;
+    });
+  }
+
+  query(qb: SelectQueryBuilder<ObjectLiteral>, scope: ExportQueryScope): SelectQueryBuilder<ObjectLiteral> {
+    const needed = new Set([
+      ...scope.columns.map((column) => this.columnJoins.get(column.key)),
+      ...scope.filters.map((filter) => this.filterJoins.get(filter.name)),
+    ]);
+    qb.from(this.table, SOURCE_ALIAS);
+    for (const join of this.joins) if (needed.has(join.alias)) qb.leftJoin(entityTable(join.entity), join.alias, join.on);
+    return qb;
   }
 }

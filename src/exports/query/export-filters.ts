@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { formatCount } from '../format-count';
 import type { ExportColumn, ExportQueryProvider, FilterSpec } from './export-query.provider';
 
 /** Filters after validation: dates and amounts as strings, multi-value filters as arrays. */
@@ -56,7 +57,7 @@ function parseValue(field: string, key: FilterKey, raw: unknown): { value?: stri
       const values = [...new Set(items.map((item) => String(item).trim()).filter((item) => item.length > 0))];
       if (values.length === 0) return { error: `${field} must contain at least one value` };
       if (values.length > MAX_FILTER_VALUES)
-        return { error: `${field} has ${values.length} values; at most ${MAX_FILTER_VALUES} are allowed` };
+        return { error: `${field} has ${formatCount(values.length)} values; at most ${formatCount(MAX_FILTER_VALUES)} are allowed` };
       if (values.some((item) => item.length > MAX_VALUE_LENGTH))
         return { error: `${field} values must be at most ${MAX_VALUE_LENGTH} characters` };
       return { value: values };
@@ -99,28 +100,33 @@ export function parseFilters(provider: ExportQueryProvider, raw: unknown): { fil
   return { filters, errors };
 }
 
-/** Adds one bound where-clause per filter; values never become SQL text. */
+/** The filters a request uses, in declaration order. */
+export function activeFilters(provider: ExportQueryProvider, filters: NormalizedFilters): FilterSpec[] {
+  return provider.filters.filter((spec) => filterKeys(spec).some((key) => filters[key.key] !== undefined));
+}
+
+/** Adds one bound where- or having-clause per filter value; values never become SQL text. */
 export function applyFilters<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
-  alias: string,
-  provider: ExportQueryProvider,
+  specs: readonly FilterSpec[],
   filters: NormalizedFilters,
 ): SelectQueryBuilder<T> {
-  provider.filters.forEach((spec, index) => {
-    const column = `${alias}.${qb.escape(spec.column ?? spec.name)}`;
+  specs.forEach((spec, index) => {
+    const add = (condition: string, parameters: ObjectLiteral) =>
+      spec.stage === 'having' ? qb.andHaving(condition, parameters) : qb.andWhere(condition, parameters);
     for (const key of filterKeys(spec)) {
       const value = filters[key.key];
       if (value === undefined) continue;
       const param = `f${index}${key.bound ?? 'in'}`;
       if (spec.kind === 'values') {
-        qb.andWhere(`${column} IN (:...${param})`, { [param]: value });
+        add(`${spec.expression} IN (:...${param})`, { [param]: value });
       } else if (key.bound === 'from') {
-        qb.andWhere(`${column} >= :${param}`, { [param]: value });
+        add(`${spec.expression} >= :${param}`, { [param]: value });
       } else if (spec.kind === 'date') {
         // `to_` takes the whole day: compare against the next midnight, which also fits DATE columns.
-        qb.andWhere(`${column} < :${param}`, { [param]: nextDay(String(value)) });
+        add(`${spec.expression} < :${param}`, { [param]: nextDay(String(value)) });
       } else {
-        qb.andWhere(`${column} <= :${param}`, { [param]: value });
+        add(`${spec.expression} <= :${param}`, { [param]: value });
       }
     }
   });

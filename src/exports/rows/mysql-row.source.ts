@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { createConnection } from 'mysql2';
 import type { Connection } from 'mysql2';
 import { AppConfig } from '../../config/app-config';
-import { MYSQL_SESSION } from '../../database/data-source-options';
+import { MYSQL_SESSION } from '../../database/mysql-session';
 import type { ExportQueryPlan } from '../query/export-query.planner';
 import type { ExportRow } from '../writers/export-writer';
 import { ROW_BATCH_SIZE, RowSourceFactory } from './row-source';

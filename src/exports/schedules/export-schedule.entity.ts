@@ -5,6 +5,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export class ExportSchedule {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 64 }) user_id!: string;
+  /** The owner's roles when the schedule was made, as a JSON array; its runs export with them. */
+  @Column({ type: 'text', nullable: true }) owner_roles!: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) name!: string | null;
   @Column({ type: 'varchar', length: 128 }) cron!: string;
   /** IANA name, canonical form. */

@@ -7,6 +7,8 @@ import { ExportSchedule } from './export-schedule.entity';
 export interface NewExportSchedule {
   id: string;
   userId: string;
+  /** The owner's roles when the schedule was made; its runs have them. */
+  ownerRoles: readonly string[];
   name: string | null;
   cron: string;
   timezone: string;
@@ -22,6 +24,7 @@ export class ExportSchedulesRepository {
       this.repo.create({
         id: schedule.id,
         user_id: schedule.userId,
+        owner_roles: JSON.stringify(schedule.ownerRoles),
         name: schedule.name,
         cron: schedule.cron,
         timezone: schedule.timezone,

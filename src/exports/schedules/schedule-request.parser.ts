@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { AuthUser } from '../../auth/auth-user';
 import { AppConfig } from '../../config/app-config';
 import type { ExportCompression, ExportFormat, ExportNotify } from '../export-job.entity';
 import { ExportRequestParser } from '../export-request.parser';
@@ -70,7 +71,7 @@ export class ScheduleRequestParser {
     private readonly registry: ExportQueryRegistry,
   ) {}
 
-  parse(body: unknown, now = new Date()): ParsedSchedule {
+  parse(body: unknown, owner: AuthUser, now = new Date()): ParsedSchedule {
     if (!isPlainObject(body)) {
       throw new BadRequestException(['The request body must be a JSON object']);
     }
@@ -86,7 +87,7 @@ export class ScheduleRequestParser {
     const relativeDates = isPlainObject(relative_dates) ? this.relativeDates(exportBody, relative_dates, errors) : {};
     const request: ScheduledExportRequest = { body: exportBody as unknown as ExportRequestBody, relativeDates };
     try {
-      this.exportParser.parse(exportBodyAt(request, now, zone ?? 'UTC'));
+      this.exportParser.parse(exportBodyAt(request, now, zone ?? 'UTC'), owner);
     } catch (error) {
       if (!(error instanceof BadRequestException)) throw error;
       errors.push(...messages(error));

@@ -1,12 +1,21 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { PermanentExportError } from '../export.errors';
 import { ExportsService } from '../exports.service';
+import { authUser } from '../../auth/auth-user';
+import type { AuthUser } from '../../auth/auth-user';
+import type { ExportSchedule } from './export-schedule.entity';
 import { ExportSchedulesRepository } from './export-schedules.repository';
 import { exportBodyAt, storedRequest } from './schedule-request.parser';
 
 /** One idempotency key per occurrence: a second delivery of the same occurrence finds the first export. */
 export function occurrenceKey(scheduleId: string, occurrence: Date): string {
   return `schedule:${scheduleId}:${occurrence.getTime()}`;
+}
+
+/** The schedule's owner as its runs act: with the roles the owner had when making it. */
+function scheduleOwner(schedule: ExportSchedule): AuthUser {
+  const roles = schedule.owner_roles ? (JSON.parse(schedule.owner_roles) as string[]) : [];
+  return authUser(schedule.user_id, roles);
 }
 
 /** Runs one occurrence of a schedule: an ordinary export, made as the schedule's owner. */
@@ -30,7 +39,7 @@ export class ScheduleRunner {
       return undefined;
     }
     const body = exportBodyAt(storedRequest(schedule.request), occurrence, schedule.timezone);
-    const owner = { id: schedule.user_id, roles: [], isAdmin: false };
+    const owner = scheduleOwner(schedule);
     try {
       const { job, created } = await this.exports.request(owner, body, occurrenceKey(schedule.id, occurrence), { scheduleId: schedule.id });
       await this.schedules.recordRun(schedule.id, occurrence, job.id);

@@ -20,10 +20,11 @@ export class SchedulesService {
   ) {}
 
   async create(user: AuthUser, body: unknown): Promise<ScheduleDto> {
-    const parsed = this.parser.parse(body);
+    const parsed = this.parser.parse(body, user);
     const schedule = await this.schedules.create({
       id: randomUUID(),
       userId: user.id,
+      ownerRoles: user.roles,
       name: parsed.name,
       cron: parsed.cron,
       timezone: parsed.timezone,

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { ExportFormat } from '../export-job.entity';
 import type { NormalizedFilters } from '../query/export-filters';
-import type { ExportColumn } from '../query/export-query.provider';
+import type { FileColumn } from '../query/export-query.provider';
 
 /**
  * Rows reach writers as arrays in column order with canonical values: text as string, integer as
@@ -14,7 +14,7 @@ export interface ExportWriteContext {
   exportId: number;
   exportType: string;
   title: string;
-  columns: readonly ExportColumn[];
+  columns: readonly FileColumn[];
   filters: NormalizedFilters;
   totalRecords: number;
   generatedAt: Date;

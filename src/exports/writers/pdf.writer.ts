@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { NormalizedFilters } from '../query/export-filters';
-import type { ExportColumn } from '../query/export-query.provider';
+import type { FileColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { PdfChild } from './pdf/child';
@@ -25,7 +25,7 @@ const RENDERER_HEAP_MB = 256;
 const ASSEMBLER_HEAP_MB = 200;
 const MAX_FILTER_VALUES_SHOWN = 10;
 
-function label(name: string, columns: readonly ExportColumn[]): string {
+function label(name: string, columns: readonly FileColumn[]): string {
   const header = columns.find((column) => column.key === name)?.header;
   if (header) return header;
   const words = name.replace(/_/g, ' ');
@@ -33,7 +33,7 @@ function label(name: string, columns: readonly ExportColumn[]): string {
 }
 
 /** `{ from_posting_date, to_posting_date, plate_number }` → 'Posting Date 2024-01-01 to 2024-01-31; Plate: A, B'. */
-export function describeFilters(filters: NormalizedFilters, columns: readonly ExportColumn[]): string {
+export function describeFilters(filters: NormalizedFilters, columns: readonly FileColumn[]): string {
   const parts: string[] = [];
   const seen = new Set<string>();
   for (const [key, value] of Object.entries(filters)) {

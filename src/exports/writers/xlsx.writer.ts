@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Style, Worksheet, stream as ExcelStream } from 'exceljs';
-import type { ColumnType, ExportColumn } from '../query/export-query.provider';
+import type { ColumnType, FileColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 
@@ -167,7 +167,7 @@ function loadExcelStream(): typeof ExcelStream {
 
 class XlsxRowWriter implements ExportWriter {
   private readonly workbook: ExcelStream.xlsx.WorkbookWriter;
-  private readonly columns: readonly ExportColumn[];
+  private readonly columns: readonly FileColumn[];
   private readonly cellXml: CellXml[];
   private readonly letters: string[];
   /** ` s="N"` per column: its number format's style index, or nothing for the default style. */

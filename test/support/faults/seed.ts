@@ -2,12 +2,15 @@ import type { DataSource } from 'typeorm';
 import type { ExportColumn } from '../../../src/exports/query/export-query.provider';
 import { EzpassExportQuery } from '../../../src/ezpass/ezpass-export.query';
 import { ezpassRows, insertRows } from '../factories';
+import { ORACLE } from '../oracle';
 
 /** Every EZPass column, so an export of many rows takes long enough to be interrupted. */
 export const ALL_EZPASS_COLUMNS = new EzpassExportQuery().columns.map((column) => column.key);
 
-/** What a server-side copy duplicates: everything but the generated id and the unique business id. */
-const EZPASS_COPY_COLUMNS = ALL_EZPASS_COLUMNS.filter((key) => key !== 'id' && key !== 'transaction_id');
+/** What a server-side copy duplicates: the table's own columns but the generated id and the unique business id. */
+const EZPASS_COPY_COLUMNS = ALL_EZPASS_COLUMNS.filter(
+  (key) => ORACLE.EZPASS.columns[key] === `t.${key}` && key !== 'id' && key !== 'transaction_id',
+);
 
 /**
  * `count` EZPass rows, fast: up to 2,000 factory rows, then copies of them made server-side

@@ -6,13 +6,14 @@ import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../../config/app-config';
 import { dataSourceOptions } from '../../data-source-options';
 import { runMigrations } from '../../migrate';
-import { seedDatabase } from '../seeder';
-import type { SeedTable } from '../seeder';
+import { seedDatabase, today } from '../seeder';
 
 const MARIADB_SERVER = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const SOURCE_TABLES = ['ezpass_transactions', 'pvb_violations', 'curb_trips'] as const;
-const ALL_TABLES: readonly SeedTable[] = [...SOURCE_TABLES, 'ledger_postings', 'ledger_balances'];
+const FLEET_TABLES = { drivers: 'driver_id', medallions: 'medallion_no', vehicles: 'vin' } as const;
+const ALL_TABLES: readonly string[] = [...Object.keys(FLEET_TABLES), ...SOURCE_TABLES, 'ledger_postings'];
 const ROWS = 300;
+const UNTIL = '2025-12-31';
 
 type Row = Record<string, unknown>;
 
@@ -77,7 +78,10 @@ async function query(database: DatabaseConfig, sql: string): Promise<Row[]> {
 
 async function dump(database: DatabaseConfig, tables: readonly string[] = ALL_TABLES): Promise<Record<string, Row[]>> {
   const contents: Record<string, Row[]> = {};
-  for (const table of tables) contents[table] = await query(database, `SELECT * FROM ${table} ORDER BY id`);
+  for (const table of tables) {
+    const key = FLEET_TABLES[table as keyof typeof FLEET_TABLES] ?? 'id';
+    contents[table] = await query(database, `SELECT * FROM ${table} ORDER BY ${key}`);
+  }
   return contents;
 }
 
@@ -91,34 +95,19 @@ function dayOf(value: unknown): string {
   return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
 }
 
-/** Balances that disagree with the sums of their postings (money compared to the cent, for SQLite's REAL). */
-const BALANCE_MISMATCHES = `
-  SELECT COUNT(*) AS n
-  FROM (
-    SELECT driver_id, medallion_no, vin, category,
-      SUM(CASE WHEN entry_type = 'DEBIT' THEN amount ELSE 0 END) AS debits,
-      SUM(CASE WHEN entry_type = 'CREDIT' THEN amount ELSE 0 END) AS credits,
-      COUNT(*) AS postings, MIN(posting_date) AS first_date, MAX(posting_date) AS last_date
-    FROM ledger_postings
-    GROUP BY driver_id, medallion_no, vin, category
-  ) p
-  LEFT JOIN ledger_balances b
-    ON b.driver_id = p.driver_id AND b.medallion_no = p.medallion_no AND b.vin = p.vin AND b.category = p.category
-  WHERE b.id IS NULL
-    OR ABS(b.total_debits - p.debits) > 0.005
-    OR ABS(b.total_credits - p.credits) > 0.005
-    OR ABS(b.balance - (p.debits - p.credits)) > 0.005
-    OR b.posting_count <> p.postings
-    OR b.first_posting_date <> p.first_date
-    OR b.last_posting_date <> p.last_date`;
-
-async function expectCoherentLedger(database: DatabaseConfig): Promise<void> {
+/** One posting per source row with a driver; and every fleet reference of every table resolves. */
+async function expectCoherent(database: DatabaseConfig): Promise<void> {
   const withDriver = SOURCE_TABLES.map((table) => `(SELECT COUNT(*) FROM ${table} WHERE driver_id IS NOT NULL)`).join(' + ');
   expect(await count(database, 'SELECT COUNT(*) FROM ledger_postings')).toBe(await count(database, `SELECT ${withDriver}`));
-  expect(await count(database, BALANCE_MISMATCHES)).toBe(0);
-  expect(await count(database, 'SELECT COUNT(*) FROM ledger_balances')).toBe(
-    await count(database, 'SELECT COUNT(*) FROM (SELECT 1 FROM ledger_postings GROUP BY driver_id, medallion_no, vin, category) g'),
-  );
+  for (const table of [...SOURCE_TABLES, 'ledger_postings']) {
+    for (const [reference, column] of Object.entries(FLEET_TABLES)) {
+      const dangling = await count(
+        database,
+        `SELECT COUNT(*) FROM ${table} s LEFT JOIN ${reference} r ON r.${column} = s.${column} WHERE s.${column} IS NOT NULL AND r.${column} IS NULL`,
+      );
+      expect({ table, column, dangling }).toEqual({ table, column, dangling: 0 });
+    }
+  }
 }
 
 describe(seedDatabase.name, () => {
@@ -130,7 +119,7 @@ describe(seedDatabase.name, () => {
 
     beforeAll(async () => {
       first = await freshDatabase(backend, 'a');
-      await seedDatabase(first, { rows: ROWS, seed: 7 });
+      await seedDatabase(first, { rows: ROWS, seed: 7, until: UNTIL });
     });
 
     afterAll(async () => {
@@ -139,23 +128,25 @@ describe(seedDatabase.name, () => {
 
     it('writes identical table contents for the same seed on two fresh databases', async () => {
       const second = await freshDatabase(backend, 'b');
-      const summary = await seedDatabase(second, { rows: ROWS, seed: 7 });
+      const summary = await seedDatabase(second, { rows: ROWS, seed: 7, until: UNTIL });
 
       const [a, b] = [await dump(first), await dump(second)];
       expect(b).toEqual(a);
       for (const table of SOURCE_TABLES) expect(a[table]).toHaveLength(ROWS);
       expect(summary).toEqual({
+        drivers: 20,
+        medallions: 20,
+        vehicles: 20,
         ezpass_transactions: ROWS,
         pvb_violations: ROWS,
         curb_trips: ROWS,
         ledger_postings: a.ledger_postings.length,
-        ledger_balances: a.ledger_balances.length,
       });
     });
 
     it('writes different contents for a different seed', async () => {
       const other = await freshDatabase(backend, 'c');
-      await seedDatabase(other, { rows: ROWS, seed: 8 });
+      await seedDatabase(other, { rows: ROWS, seed: 8, until: UNTIL });
 
       const [a, c] = [await dump(first, SOURCE_TABLES), await dump(other, SOURCE_TABLES)];
       for (const table of SOURCE_TABLES) {
@@ -164,8 +155,8 @@ describe(seedDatabase.name, () => {
       }
     });
 
-    it('keeps ledger_balances equal to the sums of ledger_postings', async () => {
-      await expectCoherentLedger(first);
+    it('derives one posting per source row with a driver, and every reference resolves to a fleet row', async () => {
+      await expectCoherent(first);
       const categories = await query(
         first,
         'SELECT category, entry_type, COUNT(*) AS n FROM ledger_postings GROUP BY category, entry_type ORDER BY category',
@@ -177,18 +168,47 @@ describe(seedDatabase.name, () => {
       ]);
     });
 
+    it('reaches up to its end date, today by default, and never past it', async () => {
+      const database = await freshDatabase(backend, 'f');
+      const before = today();
+      await seedDatabase(database, { rows: ROWS, seed: 7 });
+      const days = [before, today()];
+      const [latest] = await query(
+        database,
+        `SELECT (SELECT MAX(posting_date) FROM ezpass_transactions) AS posted, (SELECT MAX(end_time) FROM curb_trips) AS ended,
+           (SELECT MAX(created_at) FROM pvb_violations) AS imported, (SELECT MAX(posting_date) FROM ledger_postings) AS booked`,
+      );
+      expect(days).toContain(dayOf(latest.posted));
+      for (const value of [latest.ended, latest.imported, latest.booked]) expect(dayOf(value) <= days[1]).toBe(true);
+
+      const [ended] = await query(
+        first,
+        `SELECT (SELECT MAX(posting_date) FROM ezpass_transactions) AS posted, (SELECT MAX(created_at) FROM ezpass_transactions) AS imported,
+           (SELECT MAX(created_at) FROM curb_trips) AS uploaded, (SELECT MAX(created_at) FROM pvb_violations) AS ticketed`,
+      );
+      expect(dayOf(ended.posted)).toBe(UNTIL);
+      for (const value of [ended.imported, ended.uploaded, ended.ticketed]) expect(dayOf(value) <= UNTIL).toBe(true);
+    });
+
     it('with type EZPASS fills only ezpass_transactions and the ledger derived from it', async () => {
       const database = await freshDatabase(backend, 'd');
       const progress: [string, number, number][] = [];
-      const summary = await seedDatabase(database, { rows: ROWS, type: 'EZPASS', seed: 7, onProgress: (...event) => progress.push(event) });
+      const summary = await seedDatabase(database, {
+        rows: ROWS,
+        type: 'EZPASS',
+        seed: 7,
+        until: UNTIL,
+        onProgress: (...event) => progress.push(event),
+      });
 
       expect(await count(database, 'SELECT COUNT(*) FROM ezpass_transactions')).toBe(ROWS);
       expect(await count(database, 'SELECT COUNT(*) FROM pvb_violations')).toBe(0);
       expect(await count(database, 'SELECT COUNT(*) FROM curb_trips')).toBe(0);
       expect(await count(database, "SELECT COUNT(*) FROM ledger_postings WHERE category <> 'EZPASS'")).toBe(0);
-      expect(summary).toMatchObject({ ezpass_transactions: ROWS, pvb_violations: 0, curb_trips: 0 });
+      expect(summary).toMatchObject({ drivers: 20, ezpass_transactions: ROWS });
+      expect(Object.keys(summary)).not.toContain('pvb_violations');
       expect(progress).toContainEqual(['ezpass_transactions', ROWS, ROWS]);
-      await expectCoherentLedger(database);
+      await expectCoherent(database);
       // the EZPass stream does not depend on which other tables were seeded
       expect((await dump(database, ['ezpass_transactions'])).ezpass_transactions).toEqual(
         (await dump(first, ['ezpass_transactions'])).ezpass_transactions,
@@ -197,20 +217,22 @@ describe(seedDatabase.name, () => {
 
     it('appends after existing rows with new business ids and rebuilds a coherent ledger', async () => {
       const database = await freshDatabase(backend, 'e');
-      await seedDatabase(database, { rows: ROWS, seed: 7 });
-      await seedDatabase(database, { rows: ROWS, type: 'PVB', seed: 7 });
+      await seedDatabase(database, { rows: ROWS, seed: 7, until: UNTIL });
+      await seedDatabase(database, { rows: ROWS * 40, type: 'PVB', seed: 7, until: UNTIL });
 
-      expect(await count(database, 'SELECT COUNT(*) FROM pvb_violations')).toBe(2 * ROWS);
-      expect(await count(database, 'SELECT COUNT(DISTINCT summons_number) FROM pvb_violations')).toBe(2 * ROWS);
+      expect(await count(database, 'SELECT COUNT(*) FROM pvb_violations')).toBe(41 * ROWS);
+      expect(await count(database, 'SELECT COUNT(DISTINCT summons_number) FROM pvb_violations')).toBe(41 * ROWS);
+      // the larger run's fleet grew, keeping the first drivers as they were
+      expect(await count(database, 'SELECT COUNT(*) FROM drivers')).toBe(24);
       expect(await count(database, 'SELECT COUNT(*) FROM ezpass_transactions')).toBe(ROWS);
-      await expectCoherentLedger(database);
+      await expectCoherent(database);
       const appended = await query(database, `SELECT issue_date, fine_amount FROM pvb_violations WHERE id > ${ROWS} ORDER BY id`);
       const original = await query(database, `SELECT issue_date, fine_amount FROM pvb_violations WHERE id <= ${ROWS} ORDER BY id`);
       expect(appended).not.toEqual(original);
     });
 
     it('produces plausible rows', async () => {
-      const { ezpass_transactions: tolls, ledger_balances: balances } = await dump(first, ['ezpass_transactions', 'ledger_balances']);
+      const { ezpass_transactions: tolls, drivers } = await dump(first, ['ezpass_transactions', 'drivers']);
 
       const unassigned = tolls.filter((row) => row.driver_id === null).length;
       expect(unassigned).toBeGreaterThan(0);
@@ -220,7 +242,7 @@ describe(seedDatabase.name, () => {
         const lag = (Date.parse(dayOf(row.posting_date)) - Date.parse(dayOf(row.transaction_date))) / 86_400_000;
         expect(lag).toBeGreaterThanOrEqual(1);
         expect(lag).toBeLessThanOrEqual(5);
-        expect(dayOf(row.transaction_date) >= '2023-01-01' && dayOf(row.transaction_date) <= '2025-12-31').toBe(true);
+        expect(dayOf(row.transaction_date) >= '2023-01-01' && dayOf(row.transaction_date) < UNTIL).toBe(true);
         expect(String(row.transaction_id)).toMatch(/^EZ\d{10}$/);
         if (row.vin !== null) expect(String(row.vin)).toMatch(/^[A-HJ-NPR-Z0-9]{17}$/);
         if (backend.kind === 'mysql') expect(String(row.amount)).toMatch(/^\d+\.\d{2}$/);
@@ -233,8 +255,10 @@ describe(seedDatabase.name, () => {
         expect(cabs.get(row.driver_id) ?? cab).toBe(cab);
         cabs.set(row.driver_id, cab);
       }
-      expect(balances.map((row) => row.driver_name)).toEqual(expect.arrayContaining(['José Núñez', 'Zoë Łukasz', 'Mehmet Öztürk']));
-      expect(balances.every((row) => typeof row.driver_name === 'string')).toBe(true);
+      expect(drivers.map((row) => `${String(row.first_name)} ${String(row.last_name)}`)).toEqual(
+        expect.arrayContaining(['José Núñez', 'Zoë Łukasz', 'Mehmet Öztürk']),
+      );
+      expect(drivers.every((row) => typeof row.first_name === 'string' && typeof row.last_name === 'string')).toBe(true);
     });
   });
 });

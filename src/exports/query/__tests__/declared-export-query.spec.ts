@@ -1,7 +1,13 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { CurbExportQuery } from '../../../curb/curb-export.query';
-import { DeclaredExportQuery, titleCase } from '../declared-export-query';
+import { Column, DataSource, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { DeclaredExportQuery } from '../declared-export-query';
 import type { ExportDeclaration } from '../declared-export-query';
+import { titleCase } from '../export-columns';
+
+@Entity('makers')
+class Maker {
+  @PrimaryColumn({ type: 'varchar', length: 8 }) maker_no!: string;
+  @Column({ type: 'varchar', length: 40 }) name!: string;
+}
 
 @Entity('widgets')
 class Widget {
@@ -10,18 +16,28 @@ class Widget {
   @Column({ type: 'decimal', precision: 10, scale: 2 }) price!: string;
   @Column({ type: 'datetime' }) made_at!: string;
   @Column({ type: 'boolean' }) shiny!: boolean;
+  @Column({ type: 'varchar', length: 8, nullable: true }) maker_no!: string | null;
 }
+
+const MAKER_JOIN = {
+  alias: 'maker',
+  entity: Maker,
+  on: 'maker.maker_no = t.maker_no',
+  columns: { maker_name: { type: 'text' as const, expression: 'maker.name', length: 40 } },
+};
 
 class WidgetExportQuery extends DeclaredExportQuery {
   constructor(overrides: Partial<ExportDeclaration> = {}) {
     super({
       exportType: 'WIDGETS',
       title: 'Widgets',
+      requiredRole: 'warehouse',
       entity: Widget,
-      columns: ['id', 'widget_no', 'price', 'made_at'],
-      optional: ['id'],
+      columns: ['id', 'widget_no', 'price', 'made_at', 'maker_name'],
+      optional: ['id', 'maker_name'],
       headers: { price: 'Unit Price' },
-      filters: { date: ['made'], amount: ['price'], values: ['widget_no'] },
+      joins: [MAKER_JOIN],
+      filters: { date: ['made'], amount: ['price'], values: ['widget_no', 'maker_name'] },
       filterColumns: { made: 'made_at' },
       orderBy: ['made_at', 'id'],
       ...overrides,
@@ -30,34 +46,51 @@ class WidgetExportQuery extends DeclaredExportQuery {
 }
 
 describe(DeclaredExportQuery.name, () => {
-  it('takes the table, column types and widths from the entity, headers from the names', () => {
-    const query = new WidgetExportQuery();
-    expect(query.table).toBe('widgets');
-    expect(query.fileStem).toBe('widgets');
-    expect(query.columns).toEqual([
-      { key: 'id', header: 'ID', type: 'integer', width: 10, optional: true },
-      { key: 'widget_no', header: 'Widget No.', type: 'text', width: 32 },
-      { key: 'price', header: 'Unit Price', type: 'decimal', width: 12 },
-      { key: 'made_at', header: 'Made At', type: 'datetime', width: 20 },
+  const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Widget, Maker] });
+  const widgets = new WidgetExportQuery();
+  const sqlFor = (keys: string[], filterNames: string[]) =>
+    widgets
+      .query(dataSource.createQueryBuilder(), {
+        columns: widgets.columns.filter((column) => keys.includes(column.key)),
+        filters: widgets.filters.filter((filter) => filterNames.includes(filter.name)),
+      })
+      .select('1')
+      .getQuery();
+
+  it('takes column types and widths from the entity and the joins, headers from the names', () => {
+    expect(widgets.fileStem).toBe('widgets');
+    expect(widgets.requiredRole).toBe('warehouse');
+    expect(widgets.columns).toEqual([
+      { key: 'id', header: 'ID', type: 'integer', expression: 't.`id`', width: 10, optional: true },
+      { key: 'widget_no', header: 'Widget No.', type: 'text', expression: 't.`widget_no`', width: 32 },
+      { key: 'price', header: 'Unit Price', type: 'decimal', expression: 't.`price`', width: 12 },
+      { key: 'made_at', header: 'Made At', type: 'datetime', expression: 't.`made_at`', width: 20 },
+      { key: 'maker_name', header: 'Maker Name', type: 'text', expression: 'maker.name', width: 40, optional: true },
     ]);
-    expect(query.filters).toEqual([
-      { name: 'made', kind: 'date', column: 'made_at' },
-      { name: 'price', kind: 'amount' },
-      { name: 'widget_no', kind: 'values' },
+    expect(widgets.orderBy).toEqual(['t.`made_at`', 't.`id`']);
+  });
+
+  it('maps filters to the expressions of the columns they narrow, joined ones included', () => {
+    expect(widgets.filters).toEqual([
+      { name: 'made', kind: 'date', expression: 't.`made_at`', stage: 'where', column: 'made_at' },
+      { name: 'price', kind: 'amount', expression: 't.`price`', stage: 'where', column: 'price' },
+      { name: 'widget_no', kind: 'values', expression: 't.`widget_no`', stage: 'where', column: 'widget_no' },
+      { name: 'maker_name', kind: 'values', expression: 'maker.name', stage: 'where', column: 'maker_name' },
     ]);
   });
 
-  it('refuses a column the entity does not have, or one of a type it cannot export', () => {
-    expect(() => new WidgetExportQuery({ columns: ['colour'] })).toThrow('WIDGETS: Widget.colour is not a column of an exportable type');
-    expect(() => new WidgetExportQuery({ columns: ['shiny'] })).toThrow('Widget.shiny');
+  it('joins a table only when a chosen column or a used filter reads through it', () => {
+    expect(sqlFor(['widget_no', 'price'], ['price'])).not.toContain('JOIN');
+    expect(sqlFor(['widget_no', 'maker_name'], [])).toContain('LEFT JOIN "makers" "maker" ON maker.maker_no = t.maker_no');
+    expect(sqlFor(['widget_no'], ['maker_name'])).toContain('LEFT JOIN "makers" "maker"');
   });
 
-  it('maps CURB trip_date and amount filters to start_time and total_amount', () => {
-    const curb = new CurbExportQuery();
-    expect(curb.filters.filter((f) => f.kind !== 'values')).toEqual([
-      { name: 'trip_date', kind: 'date', column: 'start_time' },
-      { name: 'amount', kind: 'amount', column: 'total_amount' },
-    ]);
+  it('refuses a column the entity does not have, one of a type it cannot export, or an order through a join', () => {
+    expect(() => new WidgetExportQuery({ columns: ['colour'] })).toThrow(
+      'WIDGETS: colour is neither an exportable column of Widget nor a joined column',
+    );
+    expect(() => new WidgetExportQuery({ columns: ['shiny'] })).toThrow('shiny');
+    expect(() => new WidgetExportQuery({ orderBy: ['maker_name'] })).toThrow('order column maker_name must be a column of Widget');
   });
 
   it.each([

@@ -1,8 +1,8 @@
-import type { ExportColumn } from '../../query/export-query.provider';
+import type { FileColumn } from '../../query/export-query.provider';
 import type { ExportRow } from '../export-writer';
 
 /** One column of each type, shared by the writer specs. */
-export const COLUMNS: ExportColumn[] = [
+export const COLUMNS: FileColumn[] = [
   { key: 'id', header: 'ID', type: 'integer' },
   { key: 'driver_name', header: 'Driver', type: 'text', width: 20 },
   { key: 'transaction_date', header: 'Transaction Date', type: 'datetime', width: 20 },

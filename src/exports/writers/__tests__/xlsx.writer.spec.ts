@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValueType, Workbook, stream as excelStream } from 'exceljs';
 import type { CellValue, Row } from 'exceljs';
-import type { ExportColumn } from '../../query/export-query.provider';
+import type { FileColumn } from '../../query/export-query.provider';
 import { COLUMNS, edgeRows } from './writer-fixtures';
 import type { ExportRow, ExportWriteContext } from '../export-writer';
 import { XlsxWriter, sheetName } from '../xlsx.writer';
@@ -16,7 +16,7 @@ interface SheetRead {
   rows: Row[];
 }
 
-function context(title = 'EZPass tolls', columns: ExportColumn[] = COLUMNS): ExportWriteContext {
+function context(title = 'EZPass tolls', columns: FileColumn[] = COLUMNS): ExportWriteContext {
   return { exportId: 7, exportType: 'EZPASS', title, columns, filters: {}, totalRecords: 0, generatedAt: new Date() };
 }
 
@@ -128,7 +128,7 @@ describe(XlsxWriter.name, () => {
   });
 
   it('rolls over to a new sheet, with its own header, after maxRowsPerSheet rows', async () => {
-    const columns: ExportColumn[] = [
+    const columns: FileColumn[] = [
       { key: 'id', header: 'ID', type: 'integer' },
       { key: 'name', header: 'Name', type: 'text' },
     ];
