@@ -1,31 +1,28 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
+import { exitCodeOf } from './cli/cli-errors';
 import { CliModule } from './cli/cli.module';
+import { packageVersion } from './cli/version';
 import { ConfigError, loadConfig } from './config/app-config';
-import { runMigrations } from './database/migrate';
+
+/** A command's error: its message, and the exit code its kind calls for. */
+function commandFailed(error: Error): never {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(exitCodeOf(error));
+}
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const withExports = process.argv[2] === 'exports';
-  if (withExports) await runMigrations(config.database);
-  await CommandFactory.run(CliModule.forRoot(config, withExports), {
+  await CommandFactory.run(CliModule.forRoot(loadConfig()), {
     logger: ['error'],
-    errorHandler: (error) => {
-      // commander reports help/version as "errors" with exit code 0.
-      const exitCode = (error as { exitCode?: number }).exitCode ?? 1;
-      if (exitCode !== 0 && !(error as { code?: string }).code?.startsWith('commander.')) process.stderr.write(`${error.message}\n`);
-      process.exit(exitCode);
-    },
-    serviceErrorHandler: (error) => {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    },
+    version: packageVersion(),
+    serviceErrorHandler: commandFailed,
   });
 }
 
 main().catch((error: unknown) => {
+  // One line for a configuration mistake; the stack for the unexpected.
   process.stderr.write(
-    `${error instanceof ConfigError || !(error instanceof Error) ? String(error instanceof Error ? error.message : error) : (error.stack ?? error.message)}\n`,
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exit(1);
 });

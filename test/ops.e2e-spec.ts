@@ -1,16 +1,15 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { bullJobId } from '../src/exports/jobs/bullmq-export.queue';
 import { redisOptions } from '../src/redis/redis-options';
+import { expectExit, runCli } from './support/cli';
 import { requestExport, waitForExport } from './support/exports';
 import { ezpassRows, insertRows } from './support/factories';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
 
-const CLI = join(__dirname, '..', 'dist', 'src', 'cli.js');
 const admin = tokenFor('ops', ['admin']);
 const alice = tokenFor('alice');
 
@@ -19,12 +18,7 @@ describe('Operations: CLI, queue dashboard, metrics, health (MariaDB, BullMQ)', 
   let app: TestApp;
   let queue: Queue;
 
-  const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...stack.env } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const cli = (...args: string[]) => runCli(args, stack.env);
 
   const insertJob = async (values: Record<string, unknown>): Promise<number> => {
     const row = {
@@ -38,10 +32,6 @@ describe('Operations: CLI, queue dashboard, metrics, health (MariaDB, BullMQ)', 
     };
     const result = await stack.db.createQueryBuilder().insert().into('export_jobs').values(row).execute();
     return Number(result.identifiers[0].id);
-  };
-  /** Asserts an exit code, showing the whole output when it differs. */
-  const expectExit = (result: { code: number; stdout: string; stderr: string }, code: number): void => {
-    if (result.code !== code) throw new Error(`expected exit ${code}, got ${JSON.stringify(result)}`);
   };
   const statusOf = async (id: number): Promise<string> =>
     (await stack.db.query('SELECT status FROM export_jobs WHERE id = ?', [id]))[0].status;
@@ -70,6 +60,12 @@ describe('Operations: CLI, queue dashboard, metrics, health (MariaDB, BullMQ)', 
       expect(lines.slice(2).map((line) => line.split(/\s+/)[0])).toEqual([String(failed)]);
       expect((await cli('exports', 'list', '--user', 'carol')).stdout).toContain('carol');
       expect((await cli('exports', 'list', '--user', 'carol')).stdout).not.toContain('bob');
+
+      const json = await cli('exports', 'list', '--status', 'FAILED', '--json');
+      expectExit(json, 0);
+      expect(JSON.parse(json.stdout)).toEqual([
+        expect.objectContaining({ export_id: failed, user_id: 'bob', status: 'FAILED', error: 'disk full', export_type: 'EZPASS' }),
+      ]);
     });
 
     it('inspects the queue: counts, running exports with progress and worker, workers and heartbeats', async () => {
@@ -87,10 +83,19 @@ describe('Operations: CLI, queue dashboard, metrics, health (MariaDB, BullMQ)', 
       expect(stdout).toMatch(/Queue: waiting \d+, active \d+/);
       expect(stdout).toMatch(new RegExp(`${running}\\s+alice\\s+EZPASS\\s+csv\\s+42%\\s+420/1000\\s+host-a:123`));
       expect(stdout).toMatch(/Workers:\n\s*WORKER\s+PID/);
+
+      const json = await cli('exports', 'inspect', '--json');
+      expectExit(json, 0);
+      const inspection = JSON.parse(json.stdout) as { queue: Record<string, number>; active: object[]; workers: object[] };
+      expect(inspection.queue).toEqual(expect.objectContaining({ waiting: expect.any(Number), active: expect.any(Number) }));
+      expect(inspection.active).toContainEqual(
+        expect.objectContaining({ export_id: running, progress: 42, processed_records: 420, worker_id: 'host-a:123', attempts: 1 }),
+      );
+      expect(inspection.workers.length).toBeGreaterThan(0);
       await stack.db.query("UPDATE export_jobs SET status = 'FAILED' WHERE id = ?", [running]);
     });
 
-    it('retries a FAILED export: PENDING again and back on the queue; refuses a COMPLETED one with exit 2', async () => {
+    it('retries a FAILED export: PENDING again and back on the queue; refuses a COMPLETED one with exit 1', async () => {
       const failed = await insertJob({ status: 'FAILED', error: 'boom', filters: JSON.stringify({ driver_id: ['D001'] }) });
       const retried = await cli('exports', 'retry', String(failed));
       expectExit(retried, 0);
@@ -99,18 +104,19 @@ describe('Operations: CLI, queue dashboard, metrics, health (MariaDB, BullMQ)', 
       expect(job?.data).toEqual({ exportId: failed });
       expect((await waitForExport(app.http, alice, failed)).status).toBe('COMPLETED');
       const refused = await cli('exports', 'retry', String(failed));
-      expectExit(refused, 2);
+      expectExit(refused, 1);
       expect(refused.stderr).toContain('COMPLETED');
     });
 
-    it('cancels a PENDING export; an unknown id exits 2', async () => {
+    it('cancels a PENDING export; an unknown id exits 1, a malformed one 2', async () => {
       const pending = await insertJob({ status: 'PENDING' });
       const cancelled = await cli('exports', 'cancel', String(pending));
       expectExit(cancelled, 0);
       expect(await statusOf(pending)).toBe('CANCELLED');
       const missing = await cli('exports', 'cancel', '987654');
-      expectExit(missing, 2);
+      expectExit(missing, 1);
       expect(missing.stderr).toContain('Export 987654 not found');
+      expectExit(await cli('exports', 'cancel', 'abc'), 2);
     });
 
     it('cleans up old files: --dry-run lists without deleting, then the real run deletes and marks EXPIRED', async () => {

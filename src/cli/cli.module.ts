@@ -3,26 +3,20 @@ import type { DynamicModule } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
-import { DatabaseModule } from '../database/database.module';
-import { DOMAIN_MODULES } from '../domains';
-import { ExportsModule } from '../exports/exports.module';
-import { EXPORT_COMMANDS } from '../exports/commands';
+import { CliConventions } from './cli-conventions';
+import { EXPORTS_COMMAND_PROVIDERS } from './exports/exports.command';
 import { MigrateCommand } from './migrate.command';
 import { SeedCommand } from './seed.command';
 import { TokenCommand } from './token.command';
 
+/** Every command, loaded without a database: the verbs that need one start the engine themselves (OpsEngine). */
 @Module({})
 export class CliModule {
-  /** `withExports` loads the database and the engine; token, migrate and seed start without them. */
-  static forRoot(config: AppConfig, withExports: boolean): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        AuthModule,
-        ...(withExports ? [DatabaseModule.forRoot(DOMAIN_MODULES), ...DOMAIN_MODULES, ExportsModule.forRoot(config, 'cli')] : []),
-      ],
-      providers: [TokenCommand, MigrateCommand, SeedCommand, ...(withExports ? EXPORT_COMMANDS : [])],
+      imports: [ConfigModule.forRoot(config), AuthModule],
+      providers: [TokenCommand, MigrateCommand, SeedCommand, ...EXPORTS_COMMAND_PROVIDERS, CliConventions],
     };
   }
 }

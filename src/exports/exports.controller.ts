@@ -63,7 +63,7 @@ export class ExportsController {
   @SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: false })
   @ApiOperation({ summary: 'Request an export; it runs in the background' })
   @ApiBody({ type: CreateExportDto })
-  @ApiAcceptedResponse({ type: ExportAcceptedDto })
+  @ApiAcceptedResponse({ type: ExportAcceptedDto, headers: { Location: { description: 'The status URL', schema: { type: 'string' } } } })
   @ApiBadRequestResponse({ description: 'Invalid type, format, filter or column; every offending field is named in `message`' })
   @ApiForbiddenResponse({ description: 'The export type needs a role the caller does not have (named in `message`); nothing was created' })
   @ApiUnprocessableEntityResponse({ description: 'A PDF export matching more than 10,000 records' })
@@ -83,14 +83,16 @@ export class ExportsController {
   ): Promise<ExportAcceptedDto> {
     try {
       const { job, created } = await this.exports.request(user, body, idempotencyKey);
-      if (!created) res.status(HttpStatus.OK);
+      const statusUrl = `/api/exports/${job.id}/status`;
+      if (created) res.setHeader('Location', statusUrl);
+      else res.status(HttpStatus.OK);
       return {
         export_id: job.id,
         status: job.status,
         message: created
           ? 'Export job created successfully. Poll status_url for progress; download from file_url once COMPLETED.'
           : 'This Idempotency-Key was used before: here is the export it created.',
-        status_url: `/api/exports/${job.id}/status`,
+        status_url: statusUrl,
       };
     } catch (error) {
       if (error instanceof TooManyActiveExportsException) res.setHeader('Retry-After', String(error.retryAfterSeconds));

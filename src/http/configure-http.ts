@@ -40,7 +40,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   if (config.corsOrigins)
     app.enableCors({
       origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
-      exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'],
+      exposedHeaders: ['Content-Disposition', 'Location', 'Retry-After', 'X-Request-Id'],
     });
   app.use(express.json({ limit: BODY_LIMIT }), bodyErrorHandler);
   mountQueueDashboard(app, config);

@@ -1,39 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { prettyStream, wantsPrettyLogs } from './pretty-logs';
+import { REQUEST_LOG_OPTIONS } from './request-log';
+import { demoteStartupChatter } from './startup-chatter';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Reuses a caller's X-Request-Id when it is sane, otherwise makes one; echoes it back. */
-function requestId(req: IncomingMessage, res: ServerResponse): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
-}
-
-/** Structured JSON logs (pino) with a request id on every line; credentials are never logged. */
+/**
+ * Logs through pino: JSON lines with a request id on every line, human-readable on a development
+ * terminal. Request lines are small and never carry credentials (see request-log.ts).
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          genReqId: requestId,
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'], censor: '[redacted]' },
-          serializers: {
-            req: (req: { id: unknown; method: unknown; url: unknown }) => ({
-              id: req.id,
-              method: req.method,
-              url: String(req.url).replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
-            }),
-          },
-          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
-        },
-      }),
+      useFactory: async (config: AppConfig) => {
+        const options = { ...REQUEST_LOG_OPTIONS, level: config.logLevel, hooks: { logMethod: demoteStartupChatter } };
+        return { pinoHttp: wantsPrettyLogs(config, process.stdout) ? [options, await prettyStream()] : options };
+      },
     }),
   ],
 })

@@ -7,8 +7,7 @@ import { ExportQueue } from '../jobs/export-queue';
 import { RetentionService } from '../retention/retention.service';
 import type { ExportWorkerRecord } from '../workers/export-worker.entity';
 import { WorkerRegistry } from '../workers/worker-registry.service';
-
-export class OpsError extends Error {}
+import { OpsError } from './ops.error';
 
 export interface QueueInspection {
   queue: Record<string, number>;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -13,6 +13,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
+import type { Response } from 'express';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { EXPORT_REQUESTS_THROTTLER } from '../../http/rate-limit.module';
@@ -32,13 +33,15 @@ export class SchedulesController {
   @SkipThrottle({ [EXPORT_REQUESTS_THROTTLER]: false })
   @ApiOperation({ summary: 'Schedule a recurring export; each occurrence is an ordinary export in my-exports' })
   @ApiBody({ type: CreateScheduleDto })
-  @ApiCreatedResponse({ type: ScheduleDto })
+  @ApiCreatedResponse({ type: ScheduleDto, headers: { Location: { description: "The schedule's URL", schema: { type: 'string' } } } })
   @ApiBadRequestResponse({
     description: 'Invalid cron, timezone, relative date or export request; every offending field is named in `message`',
   })
   @ApiServiceUnavailableResponse({ description: 'The scheduler queue is unreachable; nothing was created' })
-  create(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<ScheduleDto> {
-    return this.schedules.create(user, body);
+  async create(@CurrentUser() user: AuthUser, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<ScheduleDto> {
+    const schedule = await this.schedules.create(user, body);
+    res.setHeader('Location', `/api/exports/schedules/${schedule.schedule_id}`);
+    return schedule;
   }
 
   @Get()
