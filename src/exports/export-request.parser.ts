@@ -1,6 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { ValidationError } from 'class-validator';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { parseCsvOptions } from './csv-options';
@@ -45,9 +46,7 @@ export class ExportRequestParser {
       throw new BadRequestException(['The request body must be a JSON object']);
     }
     const dto = plainToInstance(CreateExportDto, body);
-    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).flatMap((error) =>
-      Object.values(error.constraints ?? {}),
-    );
+    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).flatMap((error) => messagesOf(error));
 
     const provider = typeof dto.export_type === 'string' ? this.registry.find(dto.export_type) : undefined;
     if (!provider) {
@@ -94,6 +93,15 @@ export class ExportRequestParser {
       notify: notifyTargets(dto.notify),
     };
   }
+}
+
+/** A field's messages and its nested fields' (notify.webhook_url), which class-validator keeps apart as children. */
+function messagesOf(error: ValidationError, parent?: string): string[] {
+  const path = parent ? `${parent}.${error.property}` : error.property;
+  const own = Object.entries(error.constraints ?? {}).map(([kind, message]) =>
+    kind === 'whitelistValidation' && parent ? `property ${path} should not exist` : message,
+  );
+  return [...own, ...(error.children ?? []).flatMap((child) => messagesOf(child, path))];
 }
 
 function notifyTargets(dto: CreateExportDto['notify']): ExportNotify | null {
