@@ -185,6 +185,11 @@ export class ExportJobsRepository {
     return this.repo.findOneBy({ id });
   }
 
+  /** What tells whether an attempt on these jobs may still be running; ids without a row are left out. */
+  findAttemptStates(ids: number[]): Promise<Pick<ExportJob, 'id' | 'status' | 'started_at'>[]> {
+    return this.repo.find({ select: { id: true, status: true, started_at: true }, where: { id: In(ids) } });
+  }
+
   async pageForUser(userId: string, page: number, perPage: number): Promise<[ExportJob[], number]> {
     return this.repo.findAndCount({ where: { user_id: userId }, order: { id: 'DESC' }, skip: (page - 1) * perPage, take: perPage });
   }

@@ -5,6 +5,7 @@ import { ExportAuditService } from '../audit/export-audit.service';
 import { ExportJobsRepository } from '../export-jobs.repository';
 import { ExportNotifier } from '../notifications/export-notifier.service';
 import { RetentionService } from '../retention/retention.service';
+import { PartialFileSweeper } from '../storage/partial-file.sweeper';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { ExportQueue } from './export-queue';
 import { ExportRunner } from './export-runner.service';
@@ -14,8 +15,9 @@ export const ORPHANED_EXPORT_ERROR =
 
 /**
  * Runs in every worker: heartbeat into the worker registry, expire files past retention, fail
- * PROCESSING jobs whose worker is gone for good, and re-queue PENDING jobs the queue lost. Every
- * step is a conditional update, so many workers can sweep at once.
+ * PROCESSING jobs whose worker is gone for good, re-queue PENDING jobs the queue lost, and remove
+ * the partial files of attempts that are over. Every step is a conditional update or an idempotent
+ * removal, so many workers can sweep at once.
  */
 @Injectable()
 export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,6 +34,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
     private readonly retention: RetentionService,
     private readonly audit: ExportAuditService,
     private readonly notifier: ExportNotifier,
+    private readonly partialFiles: PartialFileSweeper,
   ) {}
 
   get intervalMs(): number {
@@ -61,6 +64,8 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
       await this.failOrphans();
       await this.requeueLostPending();
       await this.notifier.resumePending();
+      // Last: a bucket policy without s3:ListBucketMultipartUploads must not stop the steps above.
+      await this.partialFiles.sweep();
     } catch (error) {
       this.logger.warn(`Maintenance sweep failed: ${(error as Error).message}`);
     }
