@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
@@ -44,8 +45,11 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
   async onApplicationBootstrap(): Promise<void> {
     // Only the heartbeat now: the first sweep waits an interval so queues can resume their jobs first.
     await this.registry.beat(this.runner.workerId, this.config.exportConcurrency);
+    await this.markAlive();
     this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+      this.sweeping ??= this.sweep()
+        .then(() => this.markAlive())
+        .finally(() => (this.sweeping = undefined));
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -69,6 +73,18 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
     } catch (error) {
       this.logger.warn(`Maintenance sweep failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Touches WORKER_HEARTBEAT_FILE, if set: a fresh file says the event loop turns and the sweeps
+   * complete (a sweep stuck on a hung database connection stops it). The container healthcheck
+   * reads its age.
+   */
+  private async markAlive(): Promise<void> {
+    if (!this.config.workerHeartbeatFile) return;
+    await writeFile(this.config.workerHeartbeatFile, `${new Date().toISOString()}\n`).catch((error: Error) =>
+      this.logger.warn(`Could not write the heartbeat file: ${error.message}`),
+    );
   }
 
   private async failOrphans(): Promise<void> {
