@@ -18,7 +18,7 @@ interface ComposeService {
   volumes?: string[];
   healthcheck?: { test: string[] };
 }
-const compose = parse(composeText, { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(composeText) as { services: Record<string, ComposeService> };
 const { api, worker } = compose.services;
 
 const SECRETS = { JWT_SECRET: 'j'.repeat(40), MYSQL_PASSWORD: 'exports-password', MYSQL_ROOT_PASSWORD: 'root-password' };
