@@ -73,6 +73,8 @@ export class AppConfig {
   readonly metricsPort!: number | undefined;
   /** Scheduling priority of worker processes (0-19): exports yield the CPU to the API and the database. */
   readonly workerNice!: number;
+  /** Worker role only: touched after every maintenance sweep, for a container healthcheck. */
+  readonly workerHeartbeatFile!: string | undefined;
   /** Base URL for links in emails and webhooks; the API's own address by default. */
   readonly publicUrl!: string;
   readonly downloadLinkTtlMs!: number;
@@ -187,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     queuePrefix: env.QUEUE_PREFIX ?? 'exports',
     metricsPort: env.METRICS_PORT,
     workerNice: env.WORKER_NICE ?? 10,
+    workerHeartbeatFile: env.WORKER_HEARTBEAT_FILE,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8000}`).replace(/\/+$/, ''),
     downloadLinkTtlMs: parseDuration(env.DOWNLOAD_LINK_TTL ?? '15m'),
     s3: env.S3_BUCKET

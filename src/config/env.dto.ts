@@ -163,6 +163,10 @@ export class EnvDto {
   WORKER_NICE?: number;
 
   @IsOptional()
+  @Matches(/^\/\S+$/, { message: 'WORKER_HEARTBEAT_FILE must be an absolute path, such as /tmp/exports-worker.alive' })
+  WORKER_HEARTBEAT_FILE?: string;
+
+  @IsOptional()
   @Matches(/^https?:\/\/[^\s]+$/, {
     message: 'PUBLIC_URL must be the http(s) base URL users reach the API at, such as https://exports.example.com',
   })
