@@ -61,6 +61,8 @@ export class AppConfig {
   /** BullMQ lock; also how long a silent attempt is trusted before another may take the job over. */
   readonly exportLockMs!: number;
   readonly exportProgressMs!: number;
+  /** Rows per keyset batch when reading from MySQL. */
+  readonly exportReadBatchRows!: number;
   readonly exportRetentionMs!: number;
   readonly maxActiveExports!: number;
   /** Schedules whose cron fires more often than this are refused. */
@@ -180,6 +182,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     exportAttempts: env.EXPORT_ATTEMPTS ?? 3,
     exportLockMs: env.EXPORT_LOCK_MS ?? 30_000,
     exportProgressMs: env.EXPORT_PROGRESS_MS ?? 1000,
+    exportReadBatchRows: env.EXPORT_READ_BATCH_ROWS ?? 10_000,
     exportRetentionMs: parseDuration(env.EXPORT_RETENTION ?? '7d'),
     maxActiveExports: env.MAX_ACTIVE_EXPORTS ?? 5,
     scheduleMinIntervalMs: parseDuration(env.SCHEDULE_MIN_INTERVAL ?? '1m'),
