@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { prettyStream, wantsPrettyLogs } from './pretty-logs';
@@ -15,7 +15,11 @@ import { demoteStartupChatter } from './startup-chatter';
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
         const options = { ...REQUEST_LOG_OPTIONS, level: config.logLevel, hooks: { logMethod: demoteStartupChatter } };
-        return { pinoHttp: wantsPrettyLogs(config, process.stdout) ? [options, await prettyStream()] : options };
+        return {
+          // path-to-regexp 8 syntax: nestjs-pino's default ('*') is the legacy one, which Nest warns about at start.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          pinoHttp: wantsPrettyLogs(config, process.stdout) ? [options, await prettyStream()] : options,
+        };
       },
     }),
   ],

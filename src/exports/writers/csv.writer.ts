@@ -10,8 +10,6 @@ const LINE_ENDINGS = { crlf: '\r\n', lf: '\n' } as const;
 const BOM = '\ufeff';
 
 class CsvRowWriter extends RowStreamWriter {
-  private readonly textColumns: number[];
-
   constructor(out: Writable, context: ExportWriteContext) {
     const { delimiter, bom, line_ending, header } = context.csv ?? DEFAULT_CSV_OPTIONS;
     // Quotes only where needed: fast-csv quotes a field holding the delimiter, a quote, CR or LF.
@@ -29,11 +27,14 @@ class CsvRowWriter extends RowStreamWriter {
       }),
       bom ? BOM : undefined,
     );
-    this.textColumns = context.columns.flatMap((column, index) => (column.type === 'text' ? [index] : []));
   }
 
+  /**
+   * Every text cell whatever its column's type (SQLite keeps any text in a date column, for one);
+   * numbers cannot hold a formula.
+   */
   protected toChunk(row: ExportRow): ExportRow {
-    for (const index of this.textColumns) {
+    for (let index = 0; index < row.length; index++) {
       const value = row[index];
       if (typeof value === 'string') row[index] = guardFormula(value);
     }
