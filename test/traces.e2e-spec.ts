@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { requestExport, waitForExport } from './support/exports';
 import { ezpassRows, insertRows } from './support/factories';
+import { WebhookReceiver } from './support/notification-peers';
 import { startOtlpReceiver } from './support/otlp-receiver';
 import type { OtlpReceiver, ReceivedSpan } from './support/otlp-receiver';
 import { startService } from './support/processes';
@@ -61,6 +62,7 @@ describe('Traces over OTLP/HTTP: API and worker processes on MariaDB and BullMQ'
   let receiver: OtlpReceiver;
   let api: ServiceProcess;
   let worker: ServiceProcess;
+  let webhooks: WebhookReceiver;
   const alice = tokenFor('alice');
   const http = () => request(`http://127.0.0.1:${api.port}`);
 
@@ -68,6 +70,7 @@ describe('Traces over OTLP/HTTP: API and worker processes on MariaDB and BullMQ'
     stack = await createTestStack({ database: 'mariadb', redis: true, env: { LOG_LEVEL: 'info' } });
     await insertRows(stack.db, 'ezpass_transactions', ezpassRows(ROWS, 7));
     receiver = await startOtlpReceiver();
+    webhooks = await WebhookReceiver.start();
     [api, worker] = await Promise.all([
       startService('api', { ...stack.env, ...tracingEnv(receiver) }),
       startService('worker', { ...stack.env, ...tracingEnv(receiver) }),
@@ -77,14 +80,17 @@ describe('Traces over OTLP/HTTP: API and worker processes on MariaDB and BullMQ'
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
     await receiver?.close();
+    await webhooks?.close();
     await stack?.teardown();
   });
 
   it('traces one export from POST /request through the queue to the worker’s read, write and commit, as one trace', async () => {
-    const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv' });
+    const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv', notify: { webhook_url: webhooks.url('/done') } });
     const final = await waitForExport(http, alice, id);
     expect(final.status).toBe('COMPLETED');
-    await receiver.waitForSpans((spans) => spans.some((span) => span.name === 'process exports' && span.service === 'exports-worker'));
+    await receiver.waitForSpans((spans) =>
+      ['process exports', 'process notifications'].every((name) => spans.some((span) => span.name === name)),
+    );
 
     const post = only(receiver.spans, (span) => span.name === 'POST /api/exports/request', 'the request');
     expect(post.service).toBe('exports-api');
@@ -118,6 +124,9 @@ describe('Traces over OTLP/HTTP: API and worker processes on MariaDB and BullMQ'
     for (const phase of ['export.snapshot', 'export.write', 'export.commit']) {
       expect(inTrace(phase).parentSpanId).toBe(attempt.spanId);
     }
+    // The webhook about it is a job queued by the attempt: its delivery carries the trace on to the receiver.
+    expect(ancestry(inTrace('process notifications'), trace)).toContain('exports-worker export.attempt');
+    expect(webhooks.received.map((hook) => hook.headers.traceparent)).toEqual([expect.stringMatching(`^00-${post.traceId}-`)]);
     // BullMQ's timers would otherwise send a trace of their own every few seconds.
     expect(
       receiver.spans.filter((span) => /^(startStalledCheckTimer|moveStalledJobsToWait|extendLocks|getNextJob) /.test(span.name)),
