@@ -5,13 +5,15 @@ import request from 'supertest';
 import { requestExport, waitForExport } from './support/exports';
 import { ezpassRows, insertRows } from './support/factories';
 import { WebhookReceiver } from './support/notification-peers';
+import { expectExit, runCli } from './support/cli';
+import { readSse } from './support/sse';
 import { startOtlpReceiver } from './support/otlp-receiver';
 import type { OtlpReceiver, ReceivedSpan } from './support/otlp-receiver';
 import { startService } from './support/processes';
 import type { ServiceProcess } from './support/processes';
 import { createTestStack } from './support/test-app';
 import type { TestStack } from './support/test-app';
-import { tokenFor } from './support/tokens';
+import { bearer, tokenFor } from './support/tokens';
 
 const ROWS = 300;
 const MODULE_LIST_PRELOAD = join(__dirname, 'support', 'module-list.preload.js');
@@ -140,6 +142,45 @@ describe('Traces over OTLP/HTTP: API and worker processes on MariaDB and BullMQ'
       .map((line) => JSON.parse(line) as { exportId: number; trace_id?: string; span_id?: string })
       .find((line) => line.exportId === id);
     expect(started).toMatchObject({ trace_id: post.traceId, span_id: attempt.spanId });
+  });
+
+  it('sends no credential: event-stream tokens, signed-link signatures and the CLI’s bearer token stay out of the spans', async () => {
+    const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv' });
+    expect((await waitForExport(http, alice, id)).status).toBe('COMPLETED');
+    const { token: eventsToken } = (await http().post(`/api/exports/${id}/events-token`).set(bearer(alice))).body as { token: string };
+    expect((await readSse(`http://127.0.0.1:${api.port}/api/exports/${id}/events?token=${eventsToken}`)).status).toBe(200);
+    const { url: link } = (await http().post(`/api/exports/${id}/link`).set(bearer(alice))).body as { url: string };
+    expect((await http().get(link)).status).toBe(200);
+    const signature = new URL(link, 'http://x').searchParams.get('signature') as string;
+    const output = mkdtempSync(join(tmpdir(), 'exports-cli-'));
+    try {
+      const cli = await runCli(
+        ['exports', 'download', String(id), '--output', output, '--token', alice, '--url', `http://127.0.0.1:${api.port}`],
+        {
+          ...stack.env,
+          ...tracingEnv(receiver),
+        },
+      );
+      expectExit(cli, 0);
+    } finally {
+      rmSync(output, { recursive: true, force: true });
+    }
+
+    await receiver.waitForSpans(
+      (spans) =>
+        ['GET /api/exports/:id/events', 'GET /api/exports/:id/file'].every((name) => spans.some((span) => span.name === name)) &&
+        spans.some((span) => span.service === 'exports-cli'),
+    );
+    const events = only(
+      receiver.spans,
+      (span) => span.name === 'GET /api/exports/:id/events' && span.attributes['url.path'] === `/api/exports/${id}/events`,
+      'the stream',
+    );
+    expect(events.attributes['url.query']).toBe('');
+    const file = only(receiver.spans, (span) => span.name === 'GET /api/exports/:id/file', 'the signed link');
+    expect(String(file.attributes['url.query'])).toMatch(/^expires=\d+$/);
+    const sent = receiver.bodies.join('\n');
+    for (const secret of [eventsToken, signature, alice]) expect(sent).not.toContain(secret);
   });
 });
 

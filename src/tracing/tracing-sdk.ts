@@ -8,14 +8,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  hostDetector,
-  processDetector,
-  resourceFromAttributes,
-} from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -23,18 +16,29 @@ import { BullMQOtel } from 'bullmq-otel';
 import type { Telemetry } from 'bullmq';
 import type { ProcessRole } from '../app-role';
 import { packageVersion } from '../cli/version';
+import { loggableUrl } from '../logging/loggable-url';
 import { defaultServiceName, otlpProtocol } from './otel-env';
 
 /** Probes and scrapes: a trace every few seconds that nobody wants to read. */
 const UNTRACED_PATHS = new Set(['/api/health', '/api/metrics', '/metrics']);
 /** BullMQ's timers (stalled-job checks, lock renewal, polling): a trace of their own every few seconds per queue. */
 const QUEUE_HOUSEKEEPING = /^(startStalledCheckTimer|moveStalledJobsToWait|extendLocks|getNextJob) /;
+/** Where the HTTP instrumentations put a URL or its query, as they start a span. */
+const URL_ATTRIBUTES = ['url.full', 'url.query', 'http.url', 'http.target'];
 
-/** Passes on every ended span except BullMQ's housekeeping. */
-class WithoutQueueHousekeeping implements SpanProcessor {
+/**
+ * Spans as they leave the process: URLs without their credentials (signed-link signatures, event
+ * stream tokens, presigned S3 parameters: the same ones request logs leave out), and without
+ * BullMQ's housekeeping.
+ */
+class OutgoingSpans implements SpanProcessor {
   constructor(private readonly next: SpanProcessor) {}
 
   onStart(span: Span, parentContext: Context): void {
+    for (const name of URL_ATTRIBUTES) {
+      const value = span.attributes[name];
+      if (typeof value === 'string') span.setAttribute(name, withoutCredentials(name, value));
+    }
     this.next.onStart(span, parentContext);
   }
 
@@ -49,6 +53,13 @@ class WithoutQueueHousekeeping implements SpanProcessor {
   shutdown(): Promise<void> {
     return this.next.shutdown();
   }
+}
+
+function withoutCredentials(attribute: string, value: string): string {
+  if (attribute !== 'url.query') return loggableUrl(value);
+  // A bare query string, with or without its "?" depending on the instrumentation.
+  const bare = value.startsWith('?') ? value.slice(1) : value;
+  return loggableUrl(`?${bare}`).slice(1);
 }
 
 export interface TracingSdk {
@@ -70,10 +81,10 @@ export function startTracingSdk(role: ProcessRole, env: NodeJS.ProcessEnv): Trac
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: defaultServiceName(role), [ATTR_SERVICE_VERSION]: version }))
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the defaults above.
-    .merge(detectResources({ detectors: [envDetector, hostDetector, processDetector] }));
+    .merge(detectResources({ detectors: [envDetector, hostDetector] }));
   // Both exporters read the endpoint, headers, timeout and compression from the OTEL_EXPORTER_OTLP_* variables.
   const exporter = protocol === 'http/json' ? new OtlpJsonTraceExporter() : new OtlpProtobufTraceExporter();
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new WithoutQueueHousekeeping(new BatchSpanProcessor(exporter))] });
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [new OutgoingSpans(new BatchSpanProcessor(exporter))] });
   provider.register();
 
   const servesHttp = role === 'all' || role === 'api';

@@ -20,6 +20,8 @@ export interface OtlpReceiver {
   /** The `OTEL_EXPORTER_OTLP_ENDPOINT` pointing here; the exporters append `/v1/traces`. */
   endpoint: string;
   spans: ReceivedSpan[];
+  /** The request bodies as they came, resources included: what left the traced processes. */
+  bodies: string[];
   /** Every request received, on any path: a process that must not trace should send none. */
   requests: number;
   waitForSpans(check: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -59,7 +61,8 @@ function attributesOf(list: OtlpKeyValue[] = []): Record<string, AttributeValue>
 /** A collector's OTLP/HTTP trace endpoint in miniature: `POST /v1/traces` in the JSON encoding. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
-  const receiver = { spans, requests: 0 };
+  const bodies: string[] = [];
+  const receiver = { spans, bodies, requests: 0 };
   const server = createServer((req, res) => {
     receiver.requests++;
     const chunks: Buffer[] = [];
@@ -69,7 +72,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(415).end();
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpTraceRequest;
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      const body = JSON.parse(bodies[bodies.length - 1]) as OtlpTraceRequest;
       for (const resourceSpans of body.resourceSpans ?? []) {
         const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name']);
         for (const scope of resourceSpans.scopeSpans ?? []) {
