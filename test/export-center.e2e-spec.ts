@@ -198,6 +198,16 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     await page.close();
   });
 
+  it('offers only the export types the token may export: ledger types need the finance role', async () => {
+    const typeLabels = async (page: Page) => (await page.getByLabel('Export type').locator('option').allTextContents()).sort();
+    const plain = await signedIn('pat');
+    expect(await typeLabels(plain)).toEqual(['CURB trips', 'EZPass tolls', 'Parking violations']);
+    await plain.close();
+    const finance = await signedIn('fiona', ['finance']);
+    expect(await typeLabels(finance)).toEqual(['CURB trips', 'EZPass tolls', 'Ledger balances', 'Ledger postings', 'Parking violations']);
+    await finance.close();
+  });
+
   it('requests an EZPass Excel export: it appears at once, the bar rises, it is ready, and the .xlsx has the right rows', async () => {
     const page = await signedIn('alice');
     await page.getByLabel('Export type').selectOption({ label: 'EZPass tolls' });

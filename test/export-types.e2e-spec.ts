@@ -76,7 +76,8 @@ describe('All five export types equal hand-written SQL (joins, GROUP BY) in csv,
   const finance = tokenFor('fiona', ['finance']);
 
   beforeAll(async () => {
-    stack = await createTestStack({ database: 'mariadb', redis: true });
+    // small read batches: every file here is read in several keyset batches, across ties in the first order key
+    stack = await createTestStack({ database: 'mariadb', redis: true, env: { EXPORT_READ_BATCH_ROWS: '100' } });
     await seedDatabase(stack.config.database, { rows: 600, seed: 9, until: '2025-06-30' });
     app = await startTestApp(stack);
     registry = app.app.get(ExportQueryRegistry);

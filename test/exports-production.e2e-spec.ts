@@ -3,6 +3,7 @@ import request from 'supertest';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
 import { download, expectedCsvRows, parseCsv, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';
+import { partialFiles } from './support/faults/jobs';
 import { seedEzpass } from './support/faults/seed';
 import { startService, waitFor } from './support/processes';
 import type { ServiceProcess } from './support/processes';
@@ -67,7 +68,7 @@ describe('Exports in production shape (MariaDB, BullMQ on Redis, API and worker 
     expect(rows).toEqual(expected);
   });
 
-  it('survives a worker killed with SIGKILL half-way: the job completes once with exactly the right rows', async () => {
+  it('survives a worker killed with SIGKILL half-way: the job completes once with exactly the right rows, and its partial file goes', async () => {
     const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'json', filters: { from_amount: '0' } });
     let midway: StatusBody | undefined;
     await waitFor(async () => {
@@ -78,6 +79,8 @@ describe('Exports in production shape (MariaDB, BullMQ on Redis, API and worker 
     expect(midway).toBeDefined();
     worker.child.kill('SIGKILL');
     await worker.exited;
+    const [killedAttemptsFile] = partialFiles(stack.exportDir);
+    expect(killedAttemptsFile).toMatch(new RegExp(`^${id}-`));
 
     expect((await download(http, alice, id)).status).toBe(409);
     worker = await startService('worker', stack.env);
@@ -93,5 +96,11 @@ describe('Exports in production shape (MariaDB, BullMQ on Redis, API and worker 
     const [job]: { attempts: number }[] = await stack.db.query('SELECT attempts FROM export_jobs WHERE id = ?', [id]);
     expect(job.attempts).toBeGreaterThanOrEqual(2);
     expect(readdirSync(stack.exportDir).filter((name) => name.startsWith(`${id}-`))).toHaveLength(1);
+    // The killed worker never discarded it: the workers' maintenance sweep does.
+    await waitFor(
+      async () => !partialFiles(stack.exportDir).includes(killedAttemptsFile),
+      30_000,
+      () => `${killedAttemptsFile} is still in .partial`,
+    );
   });
 });

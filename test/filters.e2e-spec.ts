@@ -104,7 +104,7 @@ describe('Every filter of every export type narrows the rows exactly as the cont
   }
 
   beforeAll(async () => {
-    stack = await createTestStack({ database: 'mariadb', redis: true });
+    stack = await createTestStack({ database: 'mariadb', redis: true, env: { EXPORT_READ_BATCH_ROWS: '100' } });
     await seedDatabase(stack.config.database, { rows: 400, seed: 5 });
     app = await startTestApp(stack);
     registry = app.app.get(ExportQueryRegistry);

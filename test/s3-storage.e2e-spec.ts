@@ -10,7 +10,8 @@ import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
 import { expectedCsvRows, parseCsv, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';
 import { seedEzpass } from './support/faults/seed';
-import { waitFor } from './support/processes';
+import { startService, waitFor } from './support/processes';
+import type { ServiceProcess } from './support/processes';
 import { startS3Server } from './support/s3-server';
 import type { TestS3Server } from './support/s3-server';
 import { createTestStack, startTestApp } from './support/test-app';
@@ -48,6 +49,11 @@ function filesUnder(dir: string): string[] {
     : [];
 }
 
+async function storageKeyOf(stack: TestStack, id: number): Promise<string> {
+  const [job] = await stack.db.query<{ storage_key: string }[]>('SELECT storage_key FROM export_jobs WHERE id = ?', [id]);
+  return job.storage_key;
+}
+
 describe('S3-compatible export storage (s3rver)', () => {
   let s3: TestS3Server;
   /** The requests s3rver received for one object, by kind of multipart step. */
@@ -76,7 +82,7 @@ describe('S3-compatible export storage (s3rver)', () => {
 
     beforeAll(() => {
       storage = new S3ExportStorage(s3.config);
-      // s3rver has no AbortMultipartUpload (it answers 405): the warning that discard logs for it is expected here.
+      // The failing-upload test makes the SDK and the storage log errors that are expected there.
       Logger.overrideLogger(false);
     });
 
@@ -112,6 +118,7 @@ describe('S3-compatible export storage (s3rver)', () => {
 
       expect(await s3.keys()).not.toContain('discarded.bin');
       expect(requestsFor('discarded.bin')).toMatchObject({ created: 1, completed: 0, aborted: 1 });
+      expect(await s3.uploads.keys()).not.toContain('discarded.bin');
       expect(await storage.open('discarded.bin')).toBeUndefined();
     });
 
@@ -159,10 +166,7 @@ describe('S3-compatible export storage (s3rver)', () => {
     let app: TestApp;
     const alice = tokenFor('alice');
     const status = async (id: number): Promise<StatusBody> => (await app.http().get(`/api/exports/${id}/status`).set(bearer(alice))).body;
-    const keyOf = async (id: number): Promise<string> => {
-      const [job] = await stack.db.query<{ storage_key: string }[]>('SELECT storage_key FROM export_jobs WHERE id = ?', [id]);
-      return job.storage_key;
-    };
+    const keyOf = (id: number) => storageKeyOf(stack, id);
 
     beforeAll(async () => {
       stack = await createTestStack({
@@ -251,7 +255,62 @@ describe('S3-compatible export storage (s3rver)', () => {
         () => 'the multipart upload was not aborted',
       );
       expect((await s3.keys()).filter((key) => key.startsWith(`${id}-`))).toEqual([]);
+      await waitFor(
+        async () => !(await s3.uploads.keys()).some((key) => key.startsWith(`${id}-`)),
+        10_000,
+        () => 'the multipart upload is still in progress',
+      );
       expect((await app.http().get(`/api/exports/${id}/download`).set(bearer(alice))).status).toBe(409);
+    });
+  });
+
+  describe('a worker killed with SIGKILL mid-upload (MariaDB, BullMQ, workers as separate processes)', () => {
+    let stack: TestStack;
+    let api: TestApp;
+    const workers: ServiceProcess[] = [];
+    const alice = tokenFor('alice');
+
+    beforeAll(async () => {
+      stack = await createTestStack({
+        database: 'mariadb',
+        redis: true,
+        env: { ...s3.env, LOG_LEVEL: 'info', EXPORT_PROGRESS_MS: '100', EXPORT_LOCK_MS: '3000', EXPORT_CONCURRENCY: '1' },
+      });
+      await seedEzpass(stack.db, 60_000, 9);
+      api = await startTestApp(stack, 'api');
+    });
+
+    afterAll(async () => {
+      await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
+      await api?.close();
+      await stack?.teardown();
+    });
+
+    it('leaves its multipart upload, which the maintenance sweep aborts once the export has completed elsewhere', async () => {
+      workers.push(await startService('worker', stack.env));
+      // Export ids restart with each database: only this test's requests count.
+      const seen = s3.requests.length;
+      const id = await requestExport(api.http, alice, { export_type: 'EZPASS', format: 'json' });
+      const firstPart = (line: string) => line.startsWith(`PUT /${s3.bucket}/${id}-`) && line.includes('partNumber=1');
+      await waitFor(
+        () => s3.requests.slice(seen).some(firstPart),
+        60_000,
+        () => 'no part was uploaded',
+      );
+      workers[0].child.kill('SIGKILL');
+      await workers[0].exited;
+      const killedUploads = (await s3.uploads.keys()).filter((key) => key.startsWith(`${id}-`));
+      expect(killedUploads).toHaveLength(1);
+      const [killedUpload] = killedUploads;
+
+      workers.push(await startService('worker', stack.env));
+      expect((await waitForExport(api.http, alice, id, { timeoutMs: 60_000 })).status).toBe('COMPLETED');
+      await waitFor(
+        async () => !(await s3.uploads.keys()).includes(killedUpload),
+        30_000,
+        () => `the upload of ${killedUpload} is still in progress`,
+      );
+      expect(await s3.keys()).toContain(await storageKeyOf(stack, id));
     });
   });
 });

@@ -61,6 +61,8 @@ export class AppConfig {
   /** BullMQ lock; also how long a silent attempt is trusted before another may take the job over. */
   readonly exportLockMs!: number;
   readonly exportProgressMs!: number;
+  /** Rows per keyset batch when reading from MySQL. */
+  readonly exportReadBatchRows!: number;
   readonly exportRetentionMs!: number;
   readonly maxActiveExports!: number;
   /** Schedules whose cron fires more often than this are refused. */
@@ -73,6 +75,8 @@ export class AppConfig {
   readonly metricsPort!: number | undefined;
   /** Scheduling priority of worker processes (0-19): exports yield the CPU to the API and the database. */
   readonly workerNice!: number;
+  /** Worker role only: touched after every maintenance sweep, for a container healthcheck. */
+  readonly workerHeartbeatFile!: string | undefined;
   /** Base URL for links in emails and webhooks; the API's own address by default. */
   readonly publicUrl!: string;
   readonly downloadLinkTtlMs!: number;
@@ -178,6 +182,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     exportAttempts: env.EXPORT_ATTEMPTS ?? 3,
     exportLockMs: env.EXPORT_LOCK_MS ?? 30_000,
     exportProgressMs: env.EXPORT_PROGRESS_MS ?? 1000,
+    exportReadBatchRows: env.EXPORT_READ_BATCH_ROWS ?? 10_000,
     exportRetentionMs: parseDuration(env.EXPORT_RETENTION ?? '7d'),
     maxActiveExports: env.MAX_ACTIVE_EXPORTS ?? 5,
     scheduleMinIntervalMs: parseDuration(env.SCHEDULE_MIN_INTERVAL ?? '1m'),
@@ -187,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     queuePrefix: env.QUEUE_PREFIX ?? 'exports',
     metricsPort: env.METRICS_PORT,
     workerNice: env.WORKER_NICE ?? 10,
+    workerHeartbeatFile: env.WORKER_HEARTBEAT_FILE,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8000}`).replace(/\/+$/, ''),
     downloadLinkTtlMs: parseDuration(env.DOWNLOAD_LINK_TTL ?? '15m'),
     s3: env.S3_BUCKET

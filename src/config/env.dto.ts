@@ -112,6 +112,13 @@ export class EnvDto {
   EXPORT_PROGRESS_MS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'EXPORT_READ_BATCH_ROWS must be a whole number of rows' })
+  @Min(100)
+  @Max(1_000_000)
+  EXPORT_READ_BATCH_ROWS?: number;
+
+  @IsOptional()
   @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, _ : or -' })
   QUEUE_PREFIX?: string;
 
@@ -161,6 +168,10 @@ export class EnvDto {
   @Min(0)
   @Max(19)
   WORKER_NICE?: number;
+
+  @IsOptional()
+  @Matches(/^\/\S+$/, { message: 'WORKER_HEARTBEAT_FILE must be an absolute path, such as /tmp/exports-worker.alive' })
+  WORKER_HEARTBEAT_FILE?: string;
 
   @IsOptional()
   @Matches(/^https?:\/\/[^\s]+$/, {

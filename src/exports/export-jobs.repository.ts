@@ -188,6 +188,11 @@ export class ExportJobsRepository {
     return this.repo.findOneBy({ id });
   }
 
+  /** What tells whether an attempt on these jobs may still be running; ids without a row are left out. */
+  findAttemptStates(ids: number[]): Promise<Pick<ExportJob, 'id' | 'status' | 'started_at'>[]> {
+    return this.repo.find({ select: { id: true, status: true, started_at: true }, where: { id: In(ids) } });
+  }
+
   pageForUser(userId: string, page: number, perPage: number): Promise<[ExportJob[], number]> {
     return this.page({ userId }, page, perPage);
   }

@@ -41,6 +41,7 @@ import { RowSourceFactory } from './rows/row-source';
 import { SqliteRowSourceFactory } from './rows/sqlite-row.source';
 import { ExportStorage } from './storage/export-storage';
 import { LocalExportStorage } from './storage/local-export.storage';
+import { PartialFileSweeper } from './storage/partial-file.sweeper';
 import { CsvWriter } from './writers/csv.writer';
 import { ExportFormats, FORMAT_WRITERS } from './writers/export-formats';
 import type { ExportFormatWriter } from './writers/export-writer';
@@ -115,7 +116,7 @@ export class ExportsModule {
         ...(role === 'all' || role === 'api' ? [ExportGauges] : []),
         RetentionService,
         WorkerRegistry,
-        ...(runsWorker ? [ExportMaintenance] : []),
+        ...(runsWorker ? [ExportMaintenance, PartialFileSweeper] : []),
         ...WRITERS,
         { provide: FORMAT_WRITERS, useFactory: (...writers: ExportFormatWriter[]) => writers, inject: WRITERS },
         ExportFormats,

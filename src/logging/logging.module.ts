@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { traceLogFields } from '../tracing/trace-log-fields';
@@ -23,7 +23,11 @@ import { demoteStartupChatter } from './startup-chatter';
           hooks: { logMethod: demoteStartupChatter },
           ...(tracingEnabled() ? { mixin: traceLogFields } : {}),
         };
-        return { pinoHttp: wantsPrettyLogs(config, process.stdout) ? [options, await prettyStream()] : options };
+        return {
+          // path-to-regexp 8 syntax: nestjs-pino's default ('*') is the legacy one, which Nest warns about at start.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          pinoHttp: wantsPrettyLogs(config, process.stdout) ? [options, await prettyStream()] : options,
+        };
       },
     }),
   ],

@@ -35,7 +35,10 @@ const fleetColumns = (dialect: Dialect) => ({
 
 const own = (...names: string[]): Record<string, string> => Object.fromEntries(names.map((name) => [name, `t.${name}`]));
 
-/** Balances are written for MariaDB only (IF). */
+/** `IF(condition, a, b)`, which SQLite spells IIF. */
+const ifElse = (dialect: Dialect, condition: string, a: string, b: string): string =>
+  `${dialect === 'mysql' ? 'IF' : 'IIF'}(${condition}, ${a}, ${b})`;
+
 const queries = (dialect: Dialect): Record<string, OracleQuery> => ({
   EZPASS: {
     columns: {
@@ -80,9 +83,9 @@ const queries = (dialect: Dialect): Record<string, OracleQuery> => ({
       medallion_no: 'p.medallion_no',
       vin: 'p.vin',
       category: 'p.category',
-      total_debits: "SUM(IF(p.entry_type = 'DEBIT', p.amount, 0))",
-      total_credits: "SUM(IF(p.entry_type = 'CREDIT', p.amount, 0))",
-      balance: "SUM(IF(p.entry_type = 'DEBIT', p.amount, -p.amount))",
+      total_debits: `SUM(${ifElse(dialect, "p.entry_type = 'DEBIT'", 'p.amount', '0')})`,
+      total_credits: `SUM(${ifElse(dialect, "p.entry_type = 'CREDIT'", 'p.amount', '0')})`,
+      balance: `SUM(${ifElse(dialect, "p.entry_type = 'DEBIT'", 'p.amount', '-p.amount')})`,
       posting_count: 'COUNT(p.id)',
       first_posting_date: 'MIN(p.posting_date)',
       last_posting_date: 'MAX(p.posting_date)',

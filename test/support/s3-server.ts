@@ -1,12 +1,17 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import type { S3Config } from '../../src/config/app-config';
+import { addMultipartUploads } from './s3-multipart-uploads';
+import type { MultipartUploads } from './s3-multipart-uploads';
 import { createTempDir } from './test-env';
 
 /** s3rver's fixed credentials: it checks request signatures against them. */
 const S3RVER_KEY = 'S3RVER';
 
-/** An S3-compatible server of the test's own (s3rver on a free port, a temp directory, one bucket). */
+/**
+ * An S3-compatible server of the test's own (s3rver on a free port, a temp directory, one bucket),
+ * with the ListMultipartUploads and AbortMultipartUpload s3rver lacks (see s3-multipart-uploads).
+ */
 export interface TestS3Server {
   endpoint: string;
   bucket: string;
@@ -18,14 +23,23 @@ export interface TestS3Server {
   client: S3Client;
   /** Every request the server received, as `METHOD /path?query`. */
   requests: string[];
+  /** Multipart uploads in progress. */
+  uploads: MultipartUploads;
   keys(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
-export async function startS3Server(bucket = 'exports'): Promise<TestS3Server> {
+export interface S3ServerOptions {
+  bucket?: string;
+  /** Most uploads one ListMultipartUploads page holds (S3's is 1,000). */
+  uploadsPageSize?: number;
+}
+
+export async function startS3Server({ bucket = 'exports', uploadsPageSize = 1000 }: S3ServerOptions = {}): Promise<TestS3Server> {
   const dir = createTempDir('s3rver');
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir.path, configureBuckets: [{ name: bucket }] });
   const { port } = await server.run();
+  const uploads = addMultipartUploads(server.httpServer, dir.path, bucket, uploadsPageSize);
   const requests: string[] = [];
   server.httpServer.on('request', (request: { method?: string; url?: string }) => requests.push(`${request.method} ${request.url}`));
   const endpoint = `http://127.0.0.1:${port}`;
@@ -57,6 +71,7 @@ export async function startS3Server(bucket = 'exports'): Promise<TestS3Server> {
     config,
     client,
     requests,
+    uploads,
     keys: async () => {
       const listing = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
       return (listing.Contents ?? []).map((object) => object.Key ?? '');

@@ -1,5 +1,6 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -77,9 +78,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real AppModule in this process against a stack. */
-export async function startTestApp(stack: TestStack, role: AppRole = 'all'): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(stack.config, role, stack.domains)] }).compile();
+/** Boots the real AppModule in this process against a stack; `customize` may override a provider. */
+export async function startTestApp(
+  stack: TestStack,
+  role: AppRole = 'all',
+  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+): Promise<TestApp> {
+  const moduleRef = await customize(
+    Test.createTestingModule({ imports: [AppModule.forRoot(stack.config, role, stack.domains)] }),
+  ).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureHttp(app, stack.config);
   await app.init();

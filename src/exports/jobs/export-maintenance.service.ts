@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
@@ -5,6 +6,7 @@ import { ExportAuditService } from '../audit/export-audit.service';
 import { ExportJobsRepository } from '../export-jobs.repository';
 import { ExportNotifier } from '../notifications/export-notifier.service';
 import { RetentionService } from '../retention/retention.service';
+import { PartialFileSweeper } from '../storage/partial-file.sweeper';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { ExportQueue } from './export-queue';
 import { ExportRunner } from './export-runner.service';
@@ -14,8 +16,9 @@ export const ORPHANED_EXPORT_ERROR =
 
 /**
  * Runs in every worker: heartbeat into the worker registry, expire files past retention, fail
- * PROCESSING jobs whose worker is gone for good, and re-queue PENDING jobs the queue lost. Every
- * step is a conditional update, so many workers can sweep at once.
+ * PROCESSING jobs whose worker is gone for good, re-queue PENDING jobs the queue lost, and remove
+ * the partial files of attempts that are over. Every step is a conditional update or an idempotent
+ * removal, so many workers can sweep at once.
  */
 @Injectable()
 export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,6 +35,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
     private readonly retention: RetentionService,
     private readonly audit: ExportAuditService,
     private readonly notifier: ExportNotifier,
+    private readonly partialFiles: PartialFileSweeper,
   ) {}
 
   get intervalMs(): number {
@@ -41,8 +45,11 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
   async onApplicationBootstrap(): Promise<void> {
     // Only the heartbeat now: the first sweep waits an interval so queues can resume their jobs first.
     await this.registry.beat(this.runner.workerId, this.config.exportConcurrency);
+    await this.markAlive();
     this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+      this.sweeping ??= this.sweep()
+        .then(() => this.markAlive())
+        .finally(() => (this.sweeping = undefined));
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -61,9 +68,23 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
       await this.failOrphans();
       await this.requeueLostPending();
       await this.notifier.resumePending();
+      // Last: a bucket policy without s3:ListBucketMultipartUploads must not stop the steps above.
+      await this.partialFiles.sweep();
     } catch (error) {
       this.logger.warn(`Maintenance sweep failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Touches WORKER_HEARTBEAT_FILE, if set: a fresh file says the event loop turns and the sweeps
+   * complete (a sweep stuck on a hung database connection stops it). The container healthcheck
+   * reads its age.
+   */
+  private async markAlive(): Promise<void> {
+    if (!this.config.workerHeartbeatFile) return;
+    await writeFile(this.config.workerHeartbeatFile, `${new Date().toISOString()}\n`).catch((error: Error) =>
+      this.logger.warn(`Could not write the heartbeat file: ${error.message}`),
+    );
   }
 
   private async failOrphans(): Promise<void> {

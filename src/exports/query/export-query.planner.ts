@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { activeFilters, applyFilters } from './export-filters';
 import type { NormalizedFilters } from './export-filters';
@@ -11,11 +12,34 @@ export interface SqlStatement {
   params: unknown[];
 }
 
-/** Everything needed to read one export: its columns and the two statements, built once. */
+/**
+ * Reading an ungrouped export in order-key batches: each batch continues after the last row of the
+ * one before (`o1 > v1 OR (o1 = v1 AND o2 > v2) ...`) and is a range on the order's index, so the
+ * server reads in index order instead of sorting the whole result first, and a reader can pause
+ * between batches without holding a result open. Batch rows end with the order keys' values.
+ */
+export interface KeysetReads {
+  /** Rows per batch; a shorter batch is the last. */
+  size: number;
+  /** The number of order keys after the columns in every batch row. */
+  keys: number;
+  /** The first batch: from the lowest value of the first order key on. */
+  first(lowest: unknown): SqlStatement;
+  /** The batch after the row whose order keys were `last`. */
+  after(last: readonly unknown[]): SqlStatement;
+}
+
+/** Everything needed to read one export: its columns and statements, built once. */
 export interface ExportQueryPlan {
   columns: readonly ExportColumn[];
+  /** All rows in one statement, in order. */
   select: SqlStatement;
+  /**
+   * `total`; for plans with keyset reads also `lowest` (the first order key's lowest value) and
+   * `unkeyed` (rows with a NULL order key, which keyset reads would miss: then `select` is used).
+   */
   count: SqlStatement;
+  keyset?: KeysetReads;
 }
 
 function statement(qb: SelectQueryBuilder<ObjectLiteral>): SqlStatement {
@@ -30,11 +54,17 @@ const PLACEHOLDER = '1';
  * selections of aliases it has entity metadata for ahead of the others, so the list is set here,
  * on the statement TypeORM built around a placeholder.
  */
-function withColumns(rows: SqlStatement, columns: readonly ExportColumn[], escape: (key: string) => string): SqlStatement {
+function withColumns(rows: SqlStatement, selections: readonly string[]): SqlStatement {
   const prefix = `SELECT ${PLACEHOLDER} FROM `;
   if (!rows.sql.startsWith(prefix)) throw new Error(`Unexpected export statement shape: ${rows.sql.slice(0, 40)}`);
-  const list = columns.map((column) => `${column.expression} AS ${escape(column.key)}`).join(', ');
-  return { sql: `SELECT ${list} FROM ${rows.sql.slice(prefix.length)}`, params: rows.params };
+  return { sql: `SELECT ${selections.join(', ')} FROM ${rows.sql.slice(prefix.length)}`, params: rows.params };
+}
+
+/** Rows after `last` in the order of `keys`: the first key greater, or equal and the rest after. */
+function afterCondition(keys: readonly string[], names: readonly string[]): string {
+  const [key, ...rest] = keys;
+  const [name, ...restNames] = names;
+  return rest.length === 0 ? `${key} > :${name}` : `(${key} > :${name} OR (${key} = :${name} AND ${afterCondition(rest, restNames)}))`;
 }
 
 function countOf(rows: SqlStatement): SqlStatement {
@@ -48,7 +78,10 @@ function countOf(rows: SqlStatement): SqlStatement {
  */
 @Injectable()
 export class ExportQueryPlanner {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   plan(provider: ExportQueryProvider, filters: NormalizedFilters, columns: readonly ExportColumn[]): ExportQueryPlan {
     const used = activeFilters(provider, filters);
@@ -59,16 +92,44 @@ export class ExportQueryPlanner {
         filters,
       );
 
-    const select = build({ columns, filters: used });
-    for (const expression of provider.orderBy) select.addOrderBy(expression, 'ASC');
+    const ordered = () => {
+      const qb = build({ columns, filters: used });
+      for (const expression of provider.orderBy) qb.addOrderBy(expression, 'ASC');
+      return qb.select(PLACEHOLDER);
+    };
+    const select = ordered();
+    const selections = columns.map((column) => `${column.expression} AS ${select.escape(column.key)}`);
 
     // Only the filters' joins are needed to count; grouped rows are counted as groups.
     const counted = build({ columns: [], filters: used });
-    const grouped = counted.expressionMap.groupBys.length > 0;
+    if (counted.expressionMap.groupBys.length > 0) {
+      return { columns, select: withColumns(statement(select), selections), count: countOf(statement(counted.select(PLACEHOLDER))) };
+    }
+    const [firstKey] = provider.orderBy;
+    counted
+      .select('COUNT(*)', 'total')
+      .addSelect(`MIN(${firstKey})`, 'lowest')
+      .addSelect(`SUM(CASE WHEN ${provider.orderBy.map((key) => `${key} IS NULL`).join(' OR ')} THEN 1 ELSE 0 END)`, 'unkeyed');
     return {
       columns,
-      select: withColumns(statement(select.select(PLACEHOLDER)), columns, (key) => select.escape(key)),
-      count: grouped ? countOf(statement(counted.select(PLACEHOLDER))) : statement(counted.select('COUNT(*)', 'total')),
+      select: withColumns(statement(select), selections),
+      count: statement(counted),
+      keyset: this.keyset(provider, ordered, selections),
+    };
+  }
+
+  private keyset(provider: ExportQueryProvider, ordered: () => SelectQueryBuilder<ObjectLiteral>, selections: string[]): KeysetReads {
+    const { orderBy } = provider;
+    const size = this.config.exportReadBatchRows;
+    const names = orderBy.map((_key, index) => `keyset${index}`);
+    const withKeys = [...selections, ...orderBy.map((key, index) => `${key} AS ${names[index]}`)];
+    const batch = (condition: string, parameters: ObjectLiteral) =>
+      withColumns(statement(ordered().andWhere(condition, parameters).limit(size)), withKeys);
+    return {
+      size,
+      keys: orderBy.length,
+      first: (lowest) => batch(`${orderBy[0]} >= :${names[0]}`, { [names[0]]: lowest }),
+      after: (last) => batch(afterCondition(orderBy, names), Object.fromEntries(names.map((name, index) => [name, last[index]]))),
     };
   }
 

@@ -4,7 +4,7 @@ import { createConnection } from 'mysql2';
 import type { Connection } from 'mysql2';
 import { AppConfig } from '../../config/app-config';
 import { MYSQL_SESSION } from '../../database/mysql-session';
-import type { ExportQueryPlan } from '../query/export-query.planner';
+import type { ExportQueryPlan, SqlStatement } from '../query/export-query.planner';
 import type { ExportRow } from '../writers/export-writer';
 import { ROW_BATCH_SIZE, RowSourceFactory } from './row-source';
 import type { RowSource } from './row-source';
@@ -24,6 +24,8 @@ class MysqlRowSource implements RowSource {
   private finished = false;
   private failure?: Error;
   private rows?: Readable;
+  /** Where keyset reads start; undefined when the export is read in one statement. */
+  private lowest?: unknown;
 
   constructor(
     private readonly connection: Connection,
@@ -38,13 +40,37 @@ class MysqlRowSource implements RowSource {
   }
 
   async count(): Promise<number> {
-    const rows = (await run(this.connection, this.plan.count.sql, this.plan.count.params)) as unknown[][];
-    return Number(rows[0][0]);
+    const [[total, lowest, unkeyed]] = (await run(this.connection, this.plan.count.sql, this.plan.count.params)) as unknown[][];
+    if (this.plan.keyset && Number(unkeyed) === 0) this.lowest = lowest;
+    return Number(total);
   }
 
   async *batches(): AsyncIterable<ExportRow[]> {
+    const { keyset } = this.plan;
+    if (!keyset || this.lowest === undefined || this.lowest === null) {
+      yield* this.read(this.plan.select);
+    } else {
+      let statement = keyset.first(this.lowest);
+      for (;;) {
+        let rows = 0;
+        let lastKeys: unknown[] | undefined;
+        for await (const batch of this.read(statement)) {
+          rows += batch.length;
+          lastKeys = batch[batch.length - 1].slice(-keyset.keys);
+          for (const row of batch) row.length -= keyset.keys;
+          yield batch;
+        }
+        if (rows < keyset.size || !lastKeys) break;
+        statement = keyset.after(lastKeys);
+      }
+    }
+    this.finished = true;
+  }
+
+  /** One statement's rows, streamed in batches of ROW_BATCH_SIZE. */
+  private async *read(statement: SqlStatement): AsyncIterable<ExportRow[]> {
     const stream = this.connection
-      .query({ sql: this.plan.select.sql, values: this.plan.select.params, rowsAsArray: true })
+      .query({ sql: statement.sql, values: statement.params, rowsAsArray: true })
       .stream({ highWaterMark: ROW_BATCH_SIZE * 2 });
     this.rows = stream;
     if (this.failure) stream.destroy(this.failure);
@@ -57,7 +83,6 @@ class MysqlRowSource implements RowSource {
       }
     }
     if (batch.length > 0) yield batch;
-    this.finished = true;
   }
 
   async close(): Promise<void> {

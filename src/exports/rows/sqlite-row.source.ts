@@ -73,7 +73,9 @@ export class SqliteRowSourceFactory extends RowSourceFactory {
     if (this.config.database.kind !== 'sqlite') throw new Error('SqliteRowSourceFactory needs a SQLite database');
     const db = new Database(this.config.database.path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
+    // A WAL snapshot starts at the transaction's first read: read now, so it is as of opening, like MySQL's.
     db.exec('BEGIN');
+    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
     return new SqliteRowSource(db, plan);
   }
 }

@@ -9,6 +9,18 @@ export interface PendingFile {
   discard(): Promise<void>;
 }
 
+/** A file begun and not committed: its attempt may still be writing it, or may have died. */
+export interface PartialFile {
+  readonly key: string;
+  /**
+   * When it was last written to, or at least begun (S3 tells only when the upload began): never
+   * earlier than the claim of the attempt writing it.
+   */
+  readonly writtenAt: Date;
+  /** Deletes what was written (aborts the upload); fine if it is already gone. */
+  remove(): Promise<void>;
+}
+
 export interface StoredFile {
   stream: Readable;
   size: number;
@@ -26,6 +38,8 @@ export abstract class ExportStorage {
   abstract create(key: string): Promise<PendingFile>;
   abstract open(key: string): Promise<StoredFile | undefined>;
   abstract remove(key: string): Promise<void>;
+  /** Every partial file, of live attempts and of dead ones alike (see PartialFileSweeper). */
+  abstract partialFiles(): AsyncIterable<PartialFile>;
   /**
    * A short-lived URL the client downloads the file from directly, or undefined when the file is gone.
    * Storages without one (local disk) leave it out, and the API streams the file itself.

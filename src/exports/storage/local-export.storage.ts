@@ -1,16 +1,20 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ExportStorage } from './export-storage';
-import type { PendingFile, StoredFile } from './export-storage';
+import type { PartialFile, PendingFile, StoredFile } from './export-storage';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function assertSafeKey(key: string): void {
   if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`Refusing unsafe storage key ${JSON.stringify(key)}`);
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -73,8 +77,29 @@ export class LocalExportStorage extends ExportStorage {
       const { size } = await stat(path);
       return { stream: createReadStream(path), size };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
+    }
+  }
+
+  async *partialFiles(): AsyncIterable<PartialFile> {
+    const dir = await opendir(this.partialDir).catch((error: unknown) => {
+      if (isMissing(error)) return undefined;
+      throw error;
+    });
+    if (!dir) return;
+    for await (const entry of dir) {
+      if (!entry.isFile() || !SAFE_KEY.test(entry.name)) continue;
+      const path = join(this.partialDir, entry.name);
+      let writtenAt: Date;
+      try {
+        writtenAt = (await stat(path)).mtime;
+      } catch (error) {
+        // Committed (renamed) or discarded since the listing.
+        if (isMissing(error)) continue;
+        throw error;
+      }
+      yield { key: entry.name, writtenAt, remove: () => rm(path, { force: true }) };
     }
   }
 

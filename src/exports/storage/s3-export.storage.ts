@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -15,7 +16,7 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import type { S3Config } from '../../config/app-config';
 import { contentDisposition } from '../content-disposition';
 import { ExportStorage } from './export-storage';
-import type { DownloadUrlOptions, PendingFile, StoredFile } from './export-storage';
+import type { DownloadUrlOptions, PartialFile, PendingFile, StoredFile } from './export-storage';
 
 /** 8 MiB parts allow files up to 78 GiB (10,000 parts); with two uploading while the next fills, about 24 MiB per export. */
 export const S3_PART_SIZE = 8 * 1024 * 1024;
@@ -23,6 +24,10 @@ const PARTS_IN_FLIGHT = 2;
 
 function isMissing(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound');
+}
+
+function isMissingUpload(error: unknown): boolean {
+  return error instanceof S3ServiceException && error.name === 'NoSuchUpload';
 }
 
 /**
@@ -147,12 +152,37 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
     return getSignedUrl(this.client, get, { expiresIn: expiresInSeconds });
   }
 
-  private async abortUpload(key: string, uploadId: string): Promise<void> {
+  /** Incomplete multipart uploads, a page (up to 1,000) at a time. */
+  async *partialFiles(): AsyncIterable<PartialFile> {
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+      );
+      for (const { Key: key, UploadId: uploadId, Initiated: writtenAt } of page.Uploads ?? []) {
+        if (key && uploadId && writtenAt) yield { key, writtenAt, remove: () => this.abortIncompleteUpload(key, uploadId) };
+      }
+      if (!page.IsTruncated) return;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    } while (keyMarker);
+  }
+
+  private async abortIncompleteUpload(key: string, uploadId: string): Promise<void> {
     try {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
     } catch (error) {
+      if (!isMissingUpload(error)) throw error;
+    }
+  }
+
+  private async abortUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.abortIncompleteUpload(key, uploadId);
+    } catch (error) {
       this.logger.warn(
-        `Could not abort the multipart upload of ${key} (${(error as Error).message}); its parts stay until the bucket's lifecycle rule for incomplete uploads removes them`,
+        `Could not abort the multipart upload of ${key} (${(error as Error).message}); the workers' maintenance sweep retries it`,
       );
     }
   }

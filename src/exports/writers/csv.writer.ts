@@ -6,8 +6,6 @@ import type { ExportRow, ExportWriteContext, ExportWriter } from './export-write
 import { RowStreamWriter } from './row-stream-writer';
 
 class CsvRowWriter extends RowStreamWriter {
-  private readonly textColumns: number[];
-
   constructor(out: Writable, context: ExportWriteContext) {
     // RFC 4180: CRLF line ends, quotes only where needed; a BOM so Excel reads UTF-8.
     super(
@@ -20,11 +18,14 @@ class CsvRowWriter extends RowStreamWriter {
         writeBOM: true,
       }),
     );
-    this.textColumns = context.columns.flatMap((column, index) => (column.type === 'text' ? [index] : []));
   }
 
+  /**
+   * Every text cell whatever its column's type (SQLite keeps any text in a date column, for one);
+   * numbers cannot hold a formula.
+   */
   protected toChunk(row: ExportRow): ExportRow {
-    for (const index of this.textColumns) {
+    for (let index = 0; index < row.length; index++) {
       const value = row[index];
       if (typeof value === 'string') row[index] = guardFormula(value);
     }

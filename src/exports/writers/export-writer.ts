@@ -39,9 +39,14 @@ export abstract class ExportFormatWriter {
   abstract open(out: Writable, context: ExportWriteContext): ExportWriter;
 }
 
-/** Leading characters that make spreadsheet apps treat a text cell as a formula (CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Cells a spreadsheet app would run as a formula (CSV injection, OWASP): those starting with
+ * = + - @, tab or CR. A plain negative number (`-12.50`, `-7`) is read as a number, never
+ * evaluated, so it stays as it is; anything else after a minus (`-1+2`, `-A1`) is guarded.
+ */
+const FORMULA_START = /^(?:[=+@\t\r]|-(?!\d+(?:\.\d+)?$))/;
 
+/** The cell with a leading `'` if it could run as a formula, so that it shows as the text it is. */
 export function guardFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }

@@ -7,6 +7,7 @@ import type { Style, Worksheet, stream as ExcelStream } from 'exceljs';
 import type { ColumnType, FileColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
+import { withoutXmlForbidden, xmlText } from './xml-text';
 
 /** Data rows per worksheet; injectable so tests can force a rollover with a few rows. */
 export const XLSX_SHEET_ROWS = Symbol('XLSX_SHEET_ROWS');
@@ -58,17 +59,6 @@ const MS_PER_DAY = 86_400_000;
 /** Excel's serial day number of 1970-01-01 (1900 date system). */
 const UNIX_EPOCH_SERIAL = 25_569;
 
-// eslint-disable-next-line no-control-regex
-const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/;
-// eslint-disable-next-line no-control-regex
-const XML_SPECIAL_ALL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F]/g;
-const XML_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
-
-/** Escaped for XML text; characters XML 1.0 cannot carry (C0 controls but tab, LF, CR; DEL) are dropped. */
-function xmlText(text: string): string {
-  return XML_SPECIAL.test(text) ? text.replace(XML_SPECIAL_ALL, (char) => XML_ESCAPES[char] ?? '') : text;
-}
-
 /**
  * A cell's XML after `<c r="A2"`, given its style attribute. Text is a string cell (`t="str"`,
  * what exceljs writes without shared strings), never an `<f>` formula, so text needs no formula
@@ -99,7 +89,7 @@ const CELL_XML: Record<ColumnType, CellXml> = {
 export function sheetName(title: string, index: number): string {
   const suffix = index === 1 ? '' : ` (${index})`;
   const base =
-    title
+    withoutXmlForbidden(title)
       .replace(SHEET_NAME_FORBIDDEN, ' ')
       .replace(/^'+|'+$/g, '')
       .trim() || 'Export';
@@ -223,7 +213,7 @@ class XlsxRowWriter implements ExportWriter {
       width: column.width ?? DEFAULT_WIDTH[column.type],
       style: this.styles[index],
     }));
-    const header = sheet.addRow(this.columns.map((column) => column.header));
+    const header = sheet.addRow(this.columns.map((column) => withoutXmlForbidden(column.header)));
     header.eachCell((cell) => {
       cell.style = HEADER_STYLE;
     });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ValueType, Workbook, stream as excelStream } from 'exceljs';
 import type { CellValue, Row } from 'exceljs';
 import type { FileColumn } from '../../query/export-query.provider';
+import { libreOfficeCsv, openpyxlSheets } from './spreadsheet-readers';
 import { COLUMNS, edgeRows } from './writer-fixtures';
 import type { ExportRow, ExportWriteContext } from '../export-writer';
 import { XlsxWriter, sheetName } from '../xlsx.writer';
@@ -101,6 +102,33 @@ describe(XlsxWriter.name, () => {
     ]);
   });
 
+  it('drops U+FFFE, U+FFFF and lone surrogates from cells, headers and sheet names: exceljs, openpyxl and LibreOffice open the file', async () => {
+    const columns: FileColumn[] = [
+      { key: 'id', header: 'ID', type: 'integer' },
+      { key: 'name', header: 'Name\uFFFF', type: 'text' },
+    ];
+    const dirty = 'a\uFFFEb\uFFFFc\uD800d\uDC00e\u{1F600}f';
+    await writeFile(path, new XlsxWriter(), [[1, dirty]], context('Tolls\uFFFE', columns));
+
+    const clean = 'abcde\u{1F600}f';
+    const [sheet] = await readSheets(path);
+    expect(sheet.name).toBe('Tolls');
+    expect(sheet.rows.map((row) => [row.getCell(1).value, row.getCell(2).value])).toEqual([
+      ['ID', 'Name'],
+      [1, clean],
+    ]);
+    expect(openpyxlSheets(path)).toEqual([
+      [
+        'Tolls',
+        [
+          ['ID', 'Name'],
+          [1, clean],
+        ],
+      ],
+    ]);
+    expect(libreOfficeCsv(path, dir)).toBe(`ID,Name\n1,${clean}\n`);
+  });
+
   it('stores a text starting with = as a plain string cell, never a formula', async () => {
     await writeFile(path, new XlsxWriter(), ROWS);
 
@@ -182,7 +210,8 @@ describe(XlsxWriter.name, () => {
     ['a/b\\c?d*e:f[g]h', 2, 'a b c d e f g h (2)'],
     ["'Quoted'", 1, 'Quoted'],
     ['A very long export title that keeps on going', 12, 'A very long export title t (12)'],
-  ])('names sheet %s #%i as %s', (title, index, expected) => {
+    ['Tolls\u0000\uFFFF\uDC00', 1, 'Tolls'],
+  ])('names sheet %j #%i as %j', (title, index, expected) => {
     expect(sheetName(title, index)).toBe(expected);
     expect(sheetName(title, index).length).toBeLessThanOrEqual(31);
   });
