@@ -92,7 +92,7 @@ export function startTracingSdk(role: ProcessRole, env: NodeJS.ProcessEnv): Trac
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.has(pathOf(request)) }),
-      // fetch(): the CLI's calls to the API, which then continue the CLI's trace.
+      // fetch(): the CLI's calls to the API, whose traces the API continues.
       new UndiciInstrumentation(),
       // Only to name server spans by route (`POST /api/exports/request`); Express's layers get no spans of their own.
       ...(servesHttp
