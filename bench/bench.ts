@@ -164,6 +164,8 @@ async function measure(rows: number, format: string, databaseUrl: string, baseli
     EXPORT_DIR: dir,
     PORT: String(port),
     EXPORT_CONCURRENCY: '1',
+    // OTEL_EXPORTER_OTLP_ENDPOINT=... npm run bench measures with tracing on.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_'))),
   };
   const api = start('api', env);
   const worker = start('worker', { ...env, LOG_LEVEL: 'info' });

@@ -11,6 +11,7 @@ import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { RateLimitModule, rateLimitGuard } from './http/rate-limit.module';
 import { LoggingModule } from './logging/logging.module';
+import { TracingShutdown } from './tracing/tracing-shutdown';
 
 @Module({})
 export class AppModule {
@@ -29,7 +30,7 @@ export class AppModule {
         ...(servesHttp ? [HealthModule, RateLimitModule, SignInModule.forRoot(config)] : []),
       ],
       // Order matters: authenticate first, so the rate limiter can key on the user.
-      providers: servesHttp ? [globalAuthGuard, rateLimitGuard] : [],
+      providers: [...(servesHttp ? [globalAuthGuard, rateLimitGuard] : []), TracingShutdown],
     };
   }
 }

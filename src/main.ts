@@ -1,3 +1,5 @@
+// First: tracing, when configured, must be in place before the modules it instruments load.
+import './tracing/start-server-tracing';
 import 'reflect-metadata';
 import { setPriority } from 'node:os';
 import { NestFactory } from '@nestjs/core';

@@ -35,6 +35,7 @@ import {
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EXPORT_REQUESTS_THROTTLER } from '../http/rate-limit.module';
+import { annotateActiveSpan, exportAttributes } from '../tracing/spans';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreateExportDto } from './dto/create-export.dto';
@@ -83,6 +84,7 @@ export class ExportsController {
   ): Promise<ExportAcceptedDto> {
     try {
       const { job, created } = await this.exports.request(user, body, idempotencyKey);
+      annotateActiveSpan(exportAttributes(job));
       const statusUrl = `/api/exports/${job.id}/status`;
       if (created) res.setHeader('Location', statusUrl);
       else res.status(HttpStatus.OK);

@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { redisOptions } from '../redis/redis-options';
+import { queueTelemetry } from '../tracing/tracing';
 import type { ProcessRole } from '../app-role';
 import { DeferredExportQueue } from './jobs/deferred-export.queue';
 import { ExportGauges, ExportMetrics } from '../metrics/export-metrics.service';
@@ -87,6 +88,8 @@ export class ExportsModule {
               BullModule.forRoot({
                 connection: redisOptions(config.redisUrl),
                 prefix: config.queuePrefix,
+                // Shared by every queue registered here (exports, notifications, schedules).
+                ...queueTelemetry(),
               }),
               BullModule.registerQueue({
                 name: EXPORT_QUEUE,

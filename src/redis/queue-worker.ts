@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { Processor, WorkerOptions } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
+import { queueTelemetry } from '../tracing/tracing';
 import { redisOptions } from './redis-options';
 
 /**
@@ -18,6 +19,7 @@ export function createQueueWorker<T>(
   if (!config.redisUrl) throw new Error(`The ${queue} queue consumer needs REDIS_URL`);
   const worker = new Worker<T>(queue, processor, {
     ...options,
+    ...queueTelemetry(),
     connection: { ...redisOptions(config.redisUrl), maxRetriesPerRequest: null },
     prefix: config.queuePrefix,
   });

@@ -16,6 +16,7 @@ import { resolveColumns } from '../query/export-filters';
 import type { NormalizedFilters } from '../query/export-filters';
 import { ExportQueryPlanner } from '../query/export-query.planner';
 import { ExportQueryRegistry } from '../query/export-query.registry';
+import { annotateActiveSpan, exportAttributes, inSpan, SpanPhases } from '../../tracing/spans';
 import { RowSourceFactory } from '../rows/row-source';
 import type { RowSource } from '../rows/row-source';
 import { ExportStorage } from '../storage/export-storage';
@@ -52,12 +53,22 @@ export class ExportRunner {
     private readonly notifier: ExportNotifier,
   ) {}
 
-  async run(exportId: number, options: RunOptions): Promise<RunOutcome> {
+  /** One attempt, traced as `export.attempt` with its phases (snapshot, write, commit) as child spans. */
+  run(exportId: number, options: RunOptions): Promise<RunOutcome> {
+    return inSpan('export.attempt', { 'export.id': exportId, 'export.worker': this.workerId }, async (span) => {
+      const outcome = await this.attempt(exportId, options);
+      span.setAttribute('export.outcome', outcome);
+      return outcome;
+    });
+  }
+
+  private async attempt(exportId: number, options: RunOptions): Promise<RunOutcome> {
     const token = randomUUID();
     const staleBefore = new Date(Date.now() - this.config.exportLockMs);
     const claimed = await this.jobs.claim(exportId, token, this.workerId, staleBefore);
     const job = await this.jobs.findById(exportId);
     if (!job) return 'skipped';
+    annotateActiveSpan({ ...exportAttributes(job), 'export.attempt': job.attempts });
     if (!claimed) {
       // Owned by a worker that may have just died: retry once its heartbeat is stale. Finished: nothing to do.
       if (job.status === 'PROCESSING' || job.status === 'PENDING') throw new ExportBusyError(exportId);
@@ -137,9 +148,12 @@ export class ExportRunner {
     let source: RowSource | undefined;
     let file: PendingFile | undefined;
     let writer: ExportWriter | undefined;
+    const phases = new SpanPhases();
     try {
+      phases.begin('export.snapshot');
       source = await this.rowSources.open(plan);
       const total = await source.count();
+      phases.annotate({ 'export.total_records': total });
       if (format.maxRecords !== undefined && total > format.maxRecords) {
         throw new PermanentExportError(
           `${formatCount(total)} records match; ${job.format} exports are limited to ${formatCount(format.maxRecords)}. Narrow the filters or choose csv, json or excel.`,
@@ -147,6 +161,7 @@ export class ExportRunner {
       }
       heartbeat.setTotal(total);
 
+      phases.begin('export.write');
       const extension = compressedExtension(format.extension, job.compression);
       const storageKey = `${job.id}-${randomUUID()}.${extension}`;
       file = await this.storage.create(storageKey);
@@ -161,13 +176,15 @@ export class ExportRunner {
         generatedAt: new Date(),
         csv: csvOptionsOf(job.csv_options),
       });
-      for await (const batch of source.batches()) {
+      for await (const batch of phases.timed(source.batches(), 'export.read_ms')) {
         await writer.write(batch);
         heartbeat.add(batch.length);
         if (heartbeat.isLost) throw new ClaimLostError(job.id);
       }
       await writer.finish();
       await output.done;
+      phases.annotate({ 'export.records': heartbeat.processedRecords });
+      phases.begin('export.commit');
       const bytes = await file.commit();
       const records = heartbeat.processedRecords;
       await heartbeat.stop();
@@ -177,8 +194,10 @@ export class ExportRunner {
         await this.storage.remove(storageKey);
         throw new ClaimLostError(job.id);
       }
+      phases.end({ 'export.bytes': bytes });
       return { records, bytes };
     } catch (error) {
+      phases.fail(error);
       writer?.abort();
       await file?.discard();
       throw error;

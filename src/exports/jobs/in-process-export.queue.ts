@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { AppConfig } from '../../config/app-config';
 import { PermanentExportError } from '../export.errors';
 import { ExportJobsRepository } from '../export-jobs.repository';
@@ -15,7 +17,8 @@ import { ExportRunner } from './export-runner.service';
 @Injectable()
 export class InProcessExportQueue extends ExportQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InProcessExportQueue.name);
-  private readonly waiting: number[] = [];
+  /** With the trace context of the request that queued each, so the run continues its trace. */
+  private readonly waiting: { exportId: number; origin: Context }[] = [];
   private readonly queued = new Set<number>();
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
@@ -43,7 +46,7 @@ export class InProcessExportQueue extends ExportQueue implements OnApplicationBo
   async enqueue(exportId: number): Promise<void> {
     if (this.queued.has(exportId)) return;
     this.queued.add(exportId);
-    this.waiting.push(exportId);
+    this.waiting.push({ exportId, origin: context.active() });
     this.pump();
   }
 
@@ -57,12 +60,14 @@ export class InProcessExportQueue extends ExportQueue implements OnApplicationBo
 
   private pump(): void {
     while (!this.stopping && this.running.size < this.config.exportConcurrency && this.waiting.length > 0) {
-      const exportId = this.waiting.shift() as number;
-      const task = this.process(exportId).finally(() => {
-        this.running.delete(task);
-        this.queued.delete(exportId);
-        this.pump();
-      });
+      const { exportId, origin } = this.waiting.shift() as { exportId: number; origin: Context };
+      const task = context
+        .with(origin, () => this.process(exportId))
+        .finally(() => {
+          this.running.delete(task);
+          this.queued.delete(exportId);
+          this.pump();
+        });
       this.running.add(task);
     }
   }
