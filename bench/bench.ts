@@ -3,8 +3,8 @@
  * MariaDB and Redis) against `mariadb --batch --quick` on the same SELECT. Writes docs/benchmarks.md.
  *
  * Env: BENCH_MYSQL (server URL, default mysql://root@127.0.0.1:3306), BENCH_REDIS (redis://127.0.0.1:6379),
- * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,excel,pdf; csv.gz and json.gz for gzip-compressed
- * csv and json; csv-unjoined and excel-unjoined for EZPass without the joined driver_name; balances for a
+ * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,ndjson,excel,pdf; csv.gz, json.gz, ndjson.gz for
+ * gzip and csv.zip, json.zip, ndjson.zip for zip compression; csv-unjoined and excel-unjoined for EZPass without the joined driver_name; balances for a
  * LEDGER_BALANCES csv over the postings), BENCH_QUICK=1 (small sizes, for CI).
  */
 import { execFile } from 'node:child_process';
@@ -75,7 +75,7 @@ async function benchDatabase(rows: number): Promise<string> {
 }
 
 /**
- * The request body for a bench scenario: `csv`, `csv.gz` (with `compression: "gzip"`), `csv-unjoined`
+ * The request body for a bench scenario: `csv`, `csv.gz` (with `compression: "gzip"`), `csv.zip` (zip), `csv-unjoined`
  * (EZPass's default columns but the joined driver_name), or `balances` (LEDGER_BALANCES as csv).
  */
 function exportRequest(scenario: string): object {
@@ -86,7 +86,7 @@ function exportRequest(scenario: string): object {
     export_type: 'EZPASS',
     format,
     ...(variant === 'unjoined' ? { columns: OWN_COLUMNS } : {}),
-    ...(suffix === 'gz' ? { compression: 'gzip' } : {}),
+    ...(suffix ? { compression: suffix === 'gz' ? 'gzip' : suffix } : {}),
   };
 }
 

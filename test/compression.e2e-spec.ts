@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
 import { download, expectedCsvRows, jsonValue, parseCsv, requestExport, waitForExport } from './support/exports';
@@ -6,6 +8,8 @@ import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
 import { oracleSql } from './support/oracle';
+import { createTempDir } from './support/test-env';
+import { pythonZipNames, unzipEntry, unzipTest, zipEntries } from './support/zip-files';
 
 const columns = new EzpassExportQuery().columns.filter((column) => !column.optional);
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
@@ -17,10 +21,24 @@ const WINTER_SQL = oracleSql(
   "t.posting_date BETWEEN '2024-01-01' AND '2024-02-29'",
 );
 
-describe('gzip-compressed csv and json exports (MariaDB, BullMQ)', () => {
+/** The SQL rows as the json and ndjson writers print them. */
+async function expectedObjects(stack: TestStack): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = await stack.db.query(WINTER_SQL);
+  expect(rows.length).toBeGreaterThan(2500);
+  return rows.map((row) => Object.fromEntries(columns.map((c) => [c.key, jsonValue(c.type, row[c.key])])));
+}
+
+const ndjsonObjects = (text: string): unknown[] =>
+  text
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => JSON.parse(line) as unknown);
+
+describe('gzip- and zip-compressed csv, json and ndjson exports (MariaDB, BullMQ)', () => {
   let stack: TestStack;
   let app: TestApp;
   const alice = tokenFor('alice');
+  const dir = createTempDir('zips');
 
   const jobCount = async (): Promise<number> => Number((await stack.db.query('SELECT COUNT(*) AS n FROM export_jobs'))[0].n);
 
@@ -34,10 +52,11 @@ describe('gzip-compressed csv and json exports (MariaDB, BullMQ)', () => {
   afterAll(async () => {
     await app?.close();
     await stack?.teardown();
+    dir.remove();
   });
 
   /** Runs an export to completion and downloads it; checks what every gzip download must show. */
-  async function gzipExport(format: 'csv' | 'json', fileName: (id: number) => string): Promise<Buffer> {
+  async function gzipExport(format: 'csv' | 'json' | 'ndjson', fileName: (id: number) => string): Promise<Buffer> {
     const id = await requestExport(app.http, alice, { export_type: 'EZPASS', format, filters: WINTER, compression: 'gzip' });
     const status = await waitForExport(app.http, alice, id);
     expect(status).toMatchObject({ status: 'COMPLETED', file_name: fileName(id), compression: 'gzip' });
@@ -68,18 +87,57 @@ describe('gzip-compressed csv and json exports (MariaDB, BullMQ)', () => {
     const items = JSON.parse(
       (await gzipExport('json', (id) => `ezpass_2024-01-01_2024-02-29_${id}.json.gz`)).toString('utf8'),
     ) as unknown[];
-    const rows: Record<string, unknown>[] = await stack.db.query(WINTER_SQL);
-    expect(rows.length).toBeGreaterThan(2500);
-    expect(items).toEqual(rows.map((row) => Object.fromEntries(columns.map((c) => [c.key, jsonValue(c.type, row[c.key])]))));
+    expect(items).toEqual(await expectedObjects(stack));
   });
 
-  it.each(['excel', 'pdf'])('refuses %s with gzip with 400 naming compression, creating nothing', async (format) => {
+  it('writes ndjson as .ndjson.gz whose lines, gunzipped, each parse and equal the SQL rows value for value', async () => {
+    const text = (await gzipExport('ndjson', (id) => `ezpass_2024-01-01_2024-02-29_${id}.ndjson.gz`)).toString('utf8');
+    expect(ndjsonObjects(text)).toEqual(await expectedObjects(stack));
+  });
+
+  /** The download of an export with `body`, after checking it COMPLETED. */
+  async function exported(body: object) {
+    const id = await requestExport(app.http, alice, { export_type: 'EZPASS', filters: WINTER, ...body });
+    const status = await waitForExport(app.http, alice, id);
+    expect(status.status).toBe('COMPLETED');
+    const response = await download(app.http, alice, id);
+    expect(response.status).toBe(200);
+    return { id, status, response };
+  }
+
+  describe.each(['csv', 'json', 'ndjson'] as const)('zip of %s', (format) => {
+    it(`is a .${format}.zip archive that unzip -t accepts, of one entry named like the file and equal to the uncompressed export`, async () => {
+      const { id, status, response } = await exported({ format, compression: 'zip' });
+      const fileName = `ezpass_2024-01-01_2024-02-29_${id}.${format}.zip`;
+      const entryName = `ezpass_2024-01-01_2024-02-29_${id}.${format}`;
+      expect(status).toMatchObject({ file_name: fileName, compression: 'zip' });
+      expect(response.headers['content-type']).toBe('application/zip');
+      expect(response.headers['content-disposition']).toContain(`filename="${fileName}"`);
+      expect(Number(status.file_size)).toBe(response.body.length);
+      const path = join(dir.path, fileName);
+      writeFileSync(path, response.body);
+
+      const uncompressed = (await exported({ format })).response.body;
+      expect(unzipTest(path)).toMatch(new RegExp(`testing: ${entryName}\\s+OK[\\s\\S]*No errors detected`));
+      expect(zipEntries(path)).toEqual([{ name: entryName, size: uncompressed.length, compressedSize: expect.any(Number) as number }]);
+      expect(response.body.length).toBeLessThan(uncompressed.length / 3);
+      expect(pythonZipNames(path)).toEqual([entryName]);
+      const entry = unzipEntry(path, entryName);
+      expect(entry).toEqual(uncompressed);
+      const text = entry.toString('utf8');
+      if (format === 'csv') expect((await parseCsv(text)).slice(1)).toEqual(await expectedCsvRows(stack.db, columns, WINTER_SQL));
+      else expect(format === 'json' ? JSON.parse(text) : ndjsonObjects(text)).toEqual(await expectedObjects(stack));
+    });
+  });
+
+  it.each([
+    ['excel', 'gzip'],
+    ['pdf', 'gzip'],
+    ['excel', 'zip'],
+    ['pdf', 'zip'],
+  ])('refuses %s with %s with 400 naming compression, creating nothing', async (format, compression) => {
     const before = await jobCount();
-    const response = await app
-      .http()
-      .post('/api/exports/request')
-      .set(bearer(alice))
-      .send({ export_type: 'EZPASS', format, compression: 'gzip' });
+    const response = await app.http().post('/api/exports/request').set(bearer(alice)).send({ export_type: 'EZPASS', format, compression });
     expect(response.status).toBe(400);
     expect((response.body.message as string[]).join(' | ')).toContain('compression');
     expect(await jobCount()).toBe(before);

@@ -9,13 +9,14 @@ import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
 import { redisOptions } from '../src/redis/redis-options';
 import { axeViolations, launchBrowser, setTabHidden, tabTo } from './support/browser';
 import type { TestBrowser } from './support/browser';
-import { excelValue, parseCsv, readXlsx, requestExport, waitForExport } from './support/exports';
+import { excelValue, expectedCsvRows, parseCsv, pythonCsv, readXlsx, requestExport, waitForExport } from './support/exports';
 import { seedEzpass } from './support/faults/seed';
 import { freePort, waitFor } from './support/processes';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
-import { tokenFor } from './support/tokens';
+import { bearer, tokenFor } from './support/tokens';
 import { oracleSql } from './support/oracle';
+import { unzipEntry, unzipTest } from './support/zip-files';
 
 const EZPASS = new EzpassExportQuery();
 const DEFAULT_COLUMNS = EZPASS.columns.filter((column) => !column.optional);
@@ -265,6 +266,59 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     );
     expect(rows.length).toBe(Number(n));
     expect(await item(page, id).locator('.summary').textContent()).toBe('Posting Date: 2024-01-01 to 2024-01-03 · 3 chosen columns');
+    await page.close();
+  });
+
+  it('writes a zipped semicolon CSV without a BOM from More options, which show only for the formats they apply to', async () => {
+    const page = await signedIn('zoe');
+    const more = page.locator('#more-options');
+    expect(await page.getByLabel('Format').inputValue()).toBe('excel');
+    expect(await more.isVisible()).toBe(false);
+    await page.getByLabel('Format').selectOption('ndjson');
+    await page.getByText('More options').click();
+    expect(await page.getByRole('group', { name: 'Compression' }).isVisible()).toBe(true);
+    expect(await page.getByRole('group', { name: 'CSV file' }).isVisible()).toBe(false);
+
+    await page.getByLabel('Format').selectOption('csv');
+    await fillPostingDates(page, '2024-01-01', '2024-01-03');
+    await page.getByLabel(/^zip/).check();
+    const csv = page.getByRole('group', { name: 'CSV file' });
+    await csv.getByLabel('Delimiter').selectOption({ label: 'Semicolon ( ; ), as Excel expects in much of Europe' });
+    await csv.getByLabel('Line endings').selectOption('lf');
+    await csv.getByLabel('Byte-order mark').uncheck();
+    await expectNoAxeViolations(page);
+    await page.getByRole('button', { name: 'Request export' }).click();
+
+    const id = await firstExportId(page);
+    await waitForStatus(page, id, 'Ready');
+    expect(await item(page, id).locator('h3').textContent()).toBe('EZPass tolls · 2024-01-01 to 2024-01-03 · csv.zip');
+    const file = await downloadFrom(page, () => item(page, id).getByRole('button', { name: 'Download' }).click());
+    const entry = `ezpass_2024-01-01_2024-01-03_${id}.csv`;
+    expect(file).toMatch(new RegExp(`${entry}\\.zip$`));
+    expect(unzipTest(file)).toContain(`testing: ${entry}`);
+    const bytes = unzipEntry(file, entry);
+    const expected = await expectedCsvRows(
+      stack.db,
+      DEFAULT_COLUMNS,
+      oracleSql(
+        'EZPASS',
+        DEFAULT_COLUMNS.map((c) => c.key),
+        "t.posting_date BETWEEN '2024-01-01' AND '2024-01-03'",
+      ),
+    );
+    expect(bytes[0]).not.toBe(0xef);
+    expect(bytes.toString('utf8')).not.toContain('\r\n');
+    expect(pythonCsv(bytes, { delimiter: ';', bom: false })).toEqual([DEFAULT_COLUMNS.map((c) => c.header), ...expected]);
+
+    // Run again asks for the same file: the same options and compression.
+    const again = await newExportFrom(page, () => item(page, id).getByRole('button', { name: 'Run again' }).click());
+    const status = (
+      await app
+        .http()
+        .get(`/api/exports/${again}/status`)
+        .set(bearer(tokenFor('zoe')))
+    ).body;
+    expect(status).toMatchObject({ compression: 'zip', csv: { delimiter: ';', bom: false, line_ending: 'lf', header: true } });
     await page.close();
   });
 

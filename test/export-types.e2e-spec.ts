@@ -68,7 +68,7 @@ const CASES: Record<string, TypeCase[]> = {
   ],
 };
 
-describe('All five export types equal hand-written SQL (joins, GROUP BY) in csv, json and excel (MariaDB, BullMQ worker)', () => {
+describe('All five export types equal hand-written SQL (joins, GROUP BY) in csv, json, ndjson and excel (MariaDB, BullMQ worker)', () => {
   let stack: TestStack;
   let app: TestApp;
   let registry: ExportQueryRegistry;
@@ -124,6 +124,18 @@ describe('All five export types equal hand-written SQL (joins, GROUP BY) in csv,
       const columns = defaults(type);
       const items = JSON.parse((await exportFile({ export_type: type, format: 'json', filters })).toString('utf8')) as object[];
       const rows: Record<string, unknown>[] = await stack.db.query(expectedSql(columns));
+      expect(items).toEqual(rows.map((row) => Object.fromEntries(columns.map((c) => [c.key, jsonValue(c.type, row[c.key])]))));
+    });
+
+    it('ndjson is one object per line, every line parses, and the objects equal the SQL, value for value', async () => {
+      const columns = defaults(type);
+      const text = (await exportFile({ export_type: type, format: 'ndjson', filters })).toString('utf8');
+      const rows: Record<string, unknown>[] = await stack.db.query(expectedSql(columns));
+      expect(text.endsWith('\n') || rows.length === 0).toBe(true);
+      const items = text
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as object);
       expect(items).toEqual(rows.map((row) => Object.fromEntries(columns.map((c) => [c.key, jsonValue(c.type, row[c.key])]))));
     });
 

@@ -76,6 +76,9 @@ describe('Exports API (MariaDB, BullMQ)', () => {
       ],
       ['an unknown top-level field', { ...valid, priority: 'high' }, 'priority'],
       ['an unknown column', { ...valid, columns: ['amount', 'color'] }, 'columns'],
+      ['a webhook URL that is not one', { ...valid, notify: { webhook_url: 'not a url' } }, 'notify.webhook_url must be an http(s) URL'],
+      ['an unknown notify field', { ...valid, notify: { sms: '+1 555 0100' } }, 'property notify.sms should not exist'],
+      ['csv options that are not', { ...valid, csv: { delimiter: ':' } }, 'csv.delimiter'],
     ])('refuses %s with 400 naming the field, creating nothing', async (_label, body, field) => {
       const before = await jobCount();
       const response = await app.http().post('/api/exports/request').set(bearer(alice)).send(body);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { EXPORT_FORMATS } from '../src/exports/export-job.entity';
+import { CSV_DELIMITERS, CSV_LINE_ENDINGS } from '../src/exports/csv-options';
+import { EXPORT_COMPRESSIONS, EXPORT_FORMATS } from '../src/exports/export-job.entity';
 import { startService } from './support/processes';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
@@ -56,6 +57,19 @@ describe('Hostile input (MariaDB, BullMQ producer)', () => {
         format: fc.oneof(fc.constantFrom(...EXPORT_FORMATS), fc.string(), value),
         filters: fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom(...FILTER_KEYS), fc.string()), value, { maxKeys: 4 }), value),
         columns: fc.oneof(fc.array(fc.oneof(fc.constantFrom('id', 'amount', 'vin', 'balance'), fc.string()), { maxLength: 4 }), value),
+        compression: fc.oneof(fc.constantFrom(...EXPORT_COMPRESSIONS), value),
+        csv: fc.oneof(
+          fc.record(
+            {
+              delimiter: fc.oneof(fc.constantFrom(...CSV_DELIMITERS), value),
+              bom: value,
+              line_ending: fc.oneof(fc.constantFrom(...CSV_LINE_ENDINGS), value),
+              header: value,
+            },
+            { requiredKeys: [] },
+          ),
+          value,
+        ),
         extra: value,
       },
       { requiredKeys: [] },

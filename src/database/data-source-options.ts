@@ -15,6 +15,7 @@ import { Notifications1764700000000 } from './migrations/1764700000000-notificat
 import { Schedules1764800000000 } from './migrations/1764800000000-schedules';
 import { BinaryIdentifiers1764900000000 } from './migrations/1764900000000-binary-identifiers';
 import { ScheduleOwnerRoles1765100000005 } from './migrations/1765100000005-schedule-owner-roles';
+import { CsvOptions1765300000500 } from './migrations/1765300000500-csv-options';
 import { MYSQL_SESSION } from './mysql-session';
 
 /** The engine's own tables; the domain modules bring theirs. */
@@ -27,6 +28,7 @@ const ENGINE_MIGRATIONS = [
   Schedules1764800000000,
   BinaryIdentifiers1764900000000,
   ScheduleOwnerRoles1765100000005,
+  CsvOptions1765300000500,
 ];
 
 type MigrationClass = new () => MigrationInterface;

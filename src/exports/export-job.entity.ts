@@ -6,10 +6,10 @@ export const FINAL_STATUSES: readonly ExportStatus[] = ['COMPLETED', 'FAILED', '
 export const ACTIVE_STATUSES: readonly ExportStatus[] = ['PENDING', 'PROCESSING'];
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
-export const EXPORT_FORMATS = ['excel', 'csv', 'json', 'pdf'] as const;
+export const EXPORT_FORMATS = ['excel', 'csv', 'json', 'ndjson', 'pdf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const EXPORT_COMPRESSIONS = ['gzip'] as const;
+export const EXPORT_COMPRESSIONS = ['gzip', 'zip'] as const;
 export type ExportCompression = (typeof EXPORT_COMPRESSIONS)[number];
 
 /** Where to announce the outcome of an export (both optional). */
@@ -50,8 +50,10 @@ export class ExportJob {
   @Column({ type: 'varchar', length: 128, nullable: true }) idempotency_key!: string | null;
   /** SHA-256 of the normalised request, to tell a replay from a different request under the same key. */
   @Column({ type: 'varchar', length: 64, nullable: true }) request_hash!: string | null;
-  /** 'gzip' for a .csv.gz / .json.gz file; null for none. */
+  /** 'gzip' for a .csv.gz file, 'zip' for a .csv.zip archive (json and ndjson alike); null for none. */
   @Column({ type: 'varchar', length: 8, nullable: true }) compression!: ExportCompression | null;
+  /** A csv file's options as JSON text (CsvOptions); null for the defaults and for other formats. */
+  @Column({ type: 'text', nullable: true }) csv_options!: string | null;
   /** Notification targets as JSON text (ExportNotify); null for none. */
   @Column({ type: 'text', nullable: true }) notify!: string | null;
   /** The schedule whose occurrence created this export, if any. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
 import type { UpdateResult } from 'typeorm';
+import type { CsvOptions } from './csv-options';
 import { ACTIVE_STATUSES, ExportJob } from './export-job.entity';
 import { ExportChangeFeed } from './live/export-change.feed';
 import type { ExportCompression, ExportFormat, ExportNotify, ExportStatus } from './export-job.entity';
@@ -15,6 +16,7 @@ export interface NewExportJob {
   idempotencyKey?: string;
   requestHash?: string;
   compression?: ExportCompression | null;
+  csvOptions?: CsvOptions | null;
   notify?: ExportNotify | null;
   scheduleId?: string | null;
 }
@@ -75,6 +77,7 @@ export class ExportJobsRepository {
         idempotency_key: job.idempotencyKey ?? null,
         request_hash: job.requestHash ?? null,
         compression: job.compression ?? null,
+        csv_options: job.csvOptions ? JSON.stringify(job.csvOptions) : null,
         notify: job.notify ? JSON.stringify(job.notify) : null,
         schedule_id: job.scheduleId ?? null,
       }),

@@ -1,9 +1,13 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { ValidationError } from 'class-validator';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
+import { parseCsvOptions } from './csv-options';
+import type { CsvOptions } from './csv-options';
 import { CreateExportDto } from './dto/create-export.dto';
+import { EXPORT_FORMATS } from './export-job.entity';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
 import { hostIsNonPublic } from './notifications/public-address';
 import { parseFilters, resolveColumns } from './query/export-filters';
@@ -19,10 +23,12 @@ export interface ParsedExportRequest {
   /** As requested, or null for the type's defaults. */
   columnKeys: string[] | null;
   compression: ExportCompression | null;
+  /** A csv file's options; null for the defaults and for other formats. */
+  csv: CsvOptions | null;
   notify: ExportNotify | null;
 }
 
-const COMPRESSIBLE_FORMATS: readonly ExportFormat[] = ['csv', 'json'];
+const COMPRESSIBLE_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson'];
 
 /**
  * Validates a whole request body for a caller and reports every offending field in one 400; a type
@@ -40,9 +46,7 @@ export class ExportRequestParser {
       throw new BadRequestException(['The request body must be a JSON object']);
     }
     const dto = plainToInstance(CreateExportDto, body);
-    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).flatMap((error) =>
-      Object.values(error.constraints ?? {}),
-    );
+    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).flatMap((error) => messagesOf(error));
 
     const provider = typeof dto.export_type === 'string' ? this.registry.find(dto.export_type) : undefined;
     if (!provider) {
@@ -61,10 +65,11 @@ export class ExportRequestParser {
     }
     const filters = parseFilters(provider, dto.filters);
     const columns = resolveColumns(provider, dto.columns);
-    errors.push(...filters.errors, ...columns.errors);
+    const csv = parseCsvOptions(dto.csv, EXPORT_FORMATS.includes(dto.format) ? dto.format : undefined);
+    errors.push(...filters.errors, ...columns.errors, ...csv.errors);
     if (dto.compression && !COMPRESSIBLE_FORMATS.includes(dto.format)) {
       errors.push(
-        `compression applies to ${COMPRESSIBLE_FORMATS.join(' and ')} only; ${String(dto.format)} files are already compressed or not streamable`,
+        `compression applies to ${COMPRESSIBLE_FORMATS.join(', ')} only; ${String(dto.format)} files are already compressed or not streamable`,
       );
     }
     if (dto.notify?.email && !this.config.smtpUrl) {
@@ -84,9 +89,19 @@ export class ExportRequestParser {
       columns: columns.columns,
       columnKeys: dto.columns ?? null,
       compression: dto.compression ?? null,
+      csv: csv.options,
       notify: notifyTargets(dto.notify),
     };
   }
+}
+
+/** A field's messages and its nested fields' (notify.webhook_url), which class-validator keeps apart as children. */
+function messagesOf(error: ValidationError, parent?: string): string[] {
+  const path = parent ? `${parent}.${error.property}` : error.property;
+  const own = Object.entries(error.constraints ?? {}).map(([kind, message]) =>
+    kind === 'whitelistValidation' && parent ? `property ${path} should not exist` : message,
+  );
+  return [...own, ...(error.children ?? []).flatMap((child) => messagesOf(child, path))];
 }
 
 function notifyTargets(dto: CreateExportDto['notify']): ExportNotify | null {

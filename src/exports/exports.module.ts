@@ -46,10 +46,11 @@ import { CsvWriter } from './writers/csv.writer';
 import { ExportFormats, FORMAT_WRITERS } from './writers/export-formats';
 import type { ExportFormatWriter } from './writers/export-writer';
 import { JsonWriter } from './writers/json.writer';
+import { NdjsonWriter } from './writers/ndjson.writer';
 import { PdfWriter } from './writers/pdf.writer';
 import { XlsxWriter } from './writers/xlsx.writer';
 
-const WRITERS: Type<ExportFormatWriter>[] = [CsvWriter, JsonWriter, XlsxWriter, PdfWriter];
+const WRITERS: Type<ExportFormatWriter>[] = [CsvWriter, JsonWriter, NdjsonWriter, XlsxWriter, PdfWriter];
 
 /**
  * The S3-compatible bucket when S3_BUCKET is set, EXPORT_DIR otherwise. The AWS SDK is loaded only

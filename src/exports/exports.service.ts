@@ -75,6 +75,8 @@ function requestHash(request: ParsedExportRequest): string {
     request.columnKeys,
     request.compression,
     request.notify,
+    // Only when set: requests without csv options hash as they did before the options existed.
+    ...(request.csv ? [request.csv] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -122,6 +124,7 @@ export class ExportsService {
         filters: request.filters,
         columns: request.columnKeys,
         compression: request.compression,
+        csvOptions: request.csv,
         notify: request.notify,
         idempotencyKey,
         requestHash: idempotencyKey ? hash : undefined,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { parseString } from '@fast-csv/parse';
 import type { Response } from 'supertest';
 import type request from 'supertest';
@@ -66,15 +67,29 @@ export async function download(http: Http, token: string, id: number): Promise<R
   return await http().get(`/api/exports/${id}/download`).set(bearer(token)).buffer(true).parse(binaryParser);
 }
 
-/** RFC 4180 rows of a CSV file (BOM removed), header first. */
-export function parseCsv(text: string): Promise<string[][]> {
+/** RFC 4180 rows of a CSV file (BOM removed), header first; `delimiter` as the file was written. */
+export function parseCsv(text: string, delimiter = ','): Promise<string[][]> {
   return new Promise((resolve, reject) => {
     const rows: string[][] = [];
-    parseString(text.replace(/^\uFEFF/, ''), { headers: false })
+    parseString(text.replace(/^\uFEFF/, ''), { headers: false, delimiter })
       .on('data', (row: string[]) => rows.push(row))
       .on('error', reject)
       .on('end', () => resolve(rows));
   });
+}
+
+/**
+ * The rows of a CSV file as Python's csv module reads them (strict), told the file's delimiter and
+ * whether it starts with a BOM (read as utf-8-sig, which removes it): a second, independent parser.
+ */
+export function pythonCsv(bytes: Buffer, { delimiter, bom }: { delimiter: string; bom: boolean }): string[][] {
+  const script = [
+    'import csv, io, json, sys',
+    'text = io.TextIOWrapper(sys.stdin.buffer, encoding=sys.argv[2], newline="")',
+    'print(json.dumps(list(csv.reader(text, delimiter=sys.argv[1], strict=True))))',
+  ].join('\n');
+  const output = execFileSync('python3', ['-c', script, delimiter, bom ? 'utf-8-sig' : 'utf-8'], { input: bytes, encoding: 'utf8' });
+  return JSON.parse(output) as string[][];
 }
 
 /** A database value as the CSV writer prints it (the expectation side of a comparison). */

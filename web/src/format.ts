@@ -15,13 +15,18 @@ export const STATUS_LABELS: Record<ExportStatusName, string> = {
 export const FORMAT_LABELS: Record<string, string> = {
   excel: 'Excel (.xlsx)',
   csv: 'CSV',
-  json: 'JSON',
+  json: 'JSON (one array)',
+  ndjson: 'NDJSON (one JSON object per line)',
   pdf: 'PDF (at most 10,000 rows)',
 };
 
+const COMPRESSION_SUFFIXES: Record<string, string> = { gzip: 'gz', zip: 'zip' };
+
+/** `xlsx`, `csv`, `csv.gz`, `ndjson.zip`: the file's extension as the server names it. */
 export function fileExtension(format: string, compression: string | null): string {
   const extension = format === 'excel' ? 'xlsx' : format;
-  return compression === 'gzip' ? `${extension}.gz` : extension;
+  const suffix = compression ? COMPRESSION_SUFFIXES[compression] : undefined;
+  return suffix ? `${extension}.${suffix}` : extension;
 }
 
 export const count = (n: number): string => n.toLocaleString('en-US');

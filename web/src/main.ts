@@ -72,6 +72,7 @@ async function enter(): Promise<void> {
       format: byId('format'),
       filters: byId('filter-fields'),
       columns: byId('column-fields'),
+      options: byId('option-fields'),
       submit: byId('request-submit'),
       formError: byId('form-error'),
     },
@@ -146,6 +147,7 @@ const rerunBody = (status: ExportStatus): ExportRequestBody => ({
   filters: status.filters,
   ...(status.columns ? { columns: status.columns } : {}),
   ...(status.compression ? { compression: status.compression } : {}),
+  ...(status.csv ? { csv: status.csv } : {}),
 });
 
 /** Through a short-lived signed link, so the browser streams the file to disk. */

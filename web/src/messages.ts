@@ -41,13 +41,14 @@ export function errorSentence(error: unknown): string {
 
 /**
  * Which form field a 400 message is about, from the field name the API puts in it
- * ("filters.to_posting_date must ...", "columns has unknown keys ..."); a range message names
+ * ("filters.to_posting_date must ...", "columns has unknown keys ...", "csv.delimiter must ..." is about
+ * the csv options as a whole); a range message names
  * both bounds and belongs to the second.
  */
 export function fieldOf(message: string): string | undefined {
   const filters = [...message.matchAll(/\bfilters\.(\w+)/g)];
   if (filters.length > 0) return filters[filters.length - 1][1];
-  return /^(export_type|format|columns)\b/.exec(message)?.[1];
+  return /^(export_type|format|columns|compression|csv)\b/.exec(message)?.[1];
 }
 
 /** A 400 message in words: field keys replaced with their labels. */

@@ -1,5 +1,6 @@
 import { ApiError } from './api.js';
 import { h } from './dom.js';
+import { FileOptions } from './file-options.js';
 import { columnLabel, filterLabel, FORMAT_LABELS, monthRange } from './format.js';
 import { fieldOf, fieldSentence } from './messages.js';
 import type { ExportFilter, ExportRequestBody, ExportType, FilterValues } from './types.js';
@@ -27,18 +28,21 @@ export interface RequestFormElements {
   format: HTMLSelectElement;
   filters: HTMLElement;
   columns: HTMLElement;
+  /** Where *More options* goes. */
+  options: HTMLElement;
   submit: HTMLButtonElement;
   formError: HTMLElement;
 }
 
 /**
  * The "New export" form, built from GET /api/exports/types: the type's filters (dates with
- * presets), its columns, and errors shown next to the fields they are about.
+ * presets), its columns, the file's options, and errors shown next to the fields they are about.
  */
 export class RequestForm {
   private ranges: RangeInputs[] = [];
   private values = new Map<string, HTMLInputElement>();
   private columnBoxes: HTMLInputElement[] = [];
+  private readonly options = new FileOptions(errorSlot);
   private busy = false;
 
   constructor(
@@ -48,6 +52,8 @@ export class RequestForm {
   ) {
     elements.type.replaceChildren(...types.map((type) => h('option', { value: type.export_type }, type.title)));
     elements.type.addEventListener('change', () => this.buildTypeFields());
+    elements.options.replaceChildren(this.options.element);
+    elements.format.addEventListener('change', () => this.options.showFor(elements.format.value));
     elements.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.submit();
@@ -67,6 +73,7 @@ export class RequestForm {
     this.elements.format.replaceChildren(
       ...type.formats.map((format) => h('option', { value: format, selected: format === DEFAULT_FORMAT }, FORMAT_LABELS[format] ?? format)),
     );
+    this.options.showFor(this.elements.format.value);
 
     const rangeColumns = (kind: 'date' | 'amount'): string[] => [
       ...new Set(type.filters.filter((f) => f.kind === kind).map((f) => f.column)),
@@ -206,6 +213,7 @@ export class RequestForm {
       format: this.elements.format.value,
       ...(Object.keys(filters).length > 0 ? { filters } : {}),
       ...(columns ? { columns: columns.map((box) => box.value) } : {}),
+      ...this.options.body(),
     };
   }
 
@@ -262,13 +270,15 @@ export class RequestForm {
       const slot = this.elements.form.querySelector<HTMLElement>(`#error-${CSS.escape(key)}`);
       const control = this.control(key);
       if (!slot || !control) continue;
+      if (this.options.element.contains(control)) this.options.reveal();
       slot.textContent = message;
       slot.hidden = false;
       control.setAttribute('aria-invalid', 'true');
       describe(control, slot.id, true);
       first ??= control;
     }
-    if (first?.tagName === 'FIELDSET') first = first.querySelector<HTMLElement>('input:checked') ?? undefined;
+    if (first?.tagName === 'FIELDSET')
+      first = first.querySelector<HTMLElement>('input:checked') ?? first.querySelector<HTMLElement>('select, input') ?? undefined;
     (first ?? this.elements.formError).focus();
   }
 
@@ -276,6 +286,8 @@ export class RequestForm {
     if (key === 'columns') return this.elements.form.querySelector('#field-columns');
     if (key === 'export_type') return this.elements.type;
     if (key === 'format') return this.elements.format;
+    const option = this.options.control(key);
+    if (option) return option;
     return this.elements.form.querySelector(`#filter-${CSS.escape(key)}`);
   }
 

@@ -31,6 +31,14 @@ export interface ExportType {
 
 export type FilterValues = Record<string, string | string[]>;
 
+/** How a csv file is written (the API's `csv` object). */
+export interface CsvOptions {
+  delimiter: string;
+  bom: boolean;
+  line_ending: string;
+  header: boolean;
+}
+
 export interface ExportStatus {
   export_id: number;
   /** The owner. */
@@ -47,6 +55,8 @@ export interface ExportStatus {
   filters: FilterValues;
   columns: string[] | null;
   compression: string | null;
+  /** A csv export's options, defaults filled in; null for other formats. */
+  csv: CsvOptions | null;
   created_at: string;
   expires_at: string | null;
   rows_per_second?: number;
@@ -76,6 +86,7 @@ export interface ExportRequestBody {
   filters?: FilterValues;
   columns?: string[];
   compression?: string;
+  csv?: CsvOptions;
 }
 
 export interface ExportAccepted {

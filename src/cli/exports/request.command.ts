@@ -40,7 +40,7 @@ export class RequestExportCommand extends ClientCommand {
     return value.toUpperCase();
   }
 
-  @Option({ flags: '--format <format>', description: 'excel, csv, json or pdf', required: true })
+  @Option({ flags: '--format <format>', description: 'excel, csv, json, ndjson or pdf', required: true })
   parseFormat(value: string): string {
     return value.toLowerCase();
   }
@@ -67,7 +67,7 @@ export class RequestExportCommand extends ClientCommand {
     return columns;
   }
 
-  @Option({ flags: '--compression <kind>', description: 'gzip (csv and json)' })
+  @Option({ flags: '--compression <kind>', description: 'gzip or zip (csv, json and ndjson)' })
   parseCompression(value: string): string {
     return value.toLowerCase();
   }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
 import { EXPORT_COMPRESSIONS, EXPORT_FORMATS } from '../export-job.entity';
 import type { ExportCompression, ExportFormat } from '../export-job.entity';
+import { CsvOptionsRequestDto } from './csv-options.dto';
 
 export class ExportNotifyDto {
   @ApiPropertyOptional({
@@ -29,7 +30,11 @@ export class CreateExportDto {
   @IsString({ message: 'export_type must be one of the export types' })
   export_type!: string;
 
-  @ApiProperty({ enum: EXPORT_FORMATS, example: 'excel', description: 'excel (.xlsx), csv, json, or pdf (at most 10,000 records)' })
+  @ApiProperty({
+    enum: EXPORT_FORMATS,
+    example: 'excel',
+    description: 'excel (.xlsx), csv, json (one array), ndjson (one object per line), or pdf (at most 10,000 records)',
+  })
   @IsIn(EXPORT_FORMATS, { message: `format must be one of: ${EXPORT_FORMATS.join(', ')}` })
   format!: ExportFormat;
 
@@ -53,10 +58,23 @@ export class CreateExportDto {
   @IsArray({ message: 'columns must be an array of column keys' })
   columns?: string[];
 
-  @ApiPropertyOptional({ enum: EXPORT_COMPRESSIONS, description: 'csv and json only: the file is gzip-compressed (.csv.gz, .json.gz)' })
+  @ApiPropertyOptional({
+    enum: EXPORT_COMPRESSIONS,
+    description:
+      'csv, json and ndjson only: gzip (.csv.gz), or zip: an archive of one entry named like the uncompressed file (.csv.zip holding the .csv)',
+  })
   @IsOptional()
   @IsIn(EXPORT_COMPRESSIONS, { message: `compression must be one of: ${EXPORT_COMPRESSIONS.join(', ')}` })
   compression?: ExportCompression;
+
+  @ApiPropertyOptional({
+    type: CsvOptionsRequestDto,
+    description: 'csv only: delimiter, byte-order mark, line ending and header row; fields left out keep their defaults',
+    example: { delimiter: ';', bom: true, line_ending: 'crlf', header: true },
+  })
+  // Checked field by field by parseCsvOptions, which names each wrong one.
+  @IsOptional()
+  csv?: unknown;
 
   @ApiPropertyOptional({ type: ExportNotifyDto, description: 'Announce the outcome by webhook and/or email' })
   @IsOptional()

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { csvOptionsOf } from '../csv-options';
+import type { CsvOptions } from '../csv-options';
 import { EXPORT_COMPRESSIONS, EXPORT_FORMATS, EXPORT_STATUSES } from '../export-job.entity';
 import type { ExportCompression, ExportFormat, ExportJob, ExportNotify, ExportStatus } from '../export-job.entity';
+import { CsvOptionsDto } from './csv-options.dto';
 
 /** Rate and time left, from the attempt's start and its last progress beat. */
 function throughput(job: ExportJob, now = Date.now()): { rows_per_second?: number; eta_seconds?: number } {
@@ -28,6 +31,8 @@ export class ExportStatusDto {
   @ApiProperty({ type: Object, description: 'Filters as validated' }) filters!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: [String] }) columns!: string[] | null;
   @ApiProperty({ nullable: true, enum: EXPORT_COMPRESSIONS }) compression!: ExportCompression | null;
+  @ApiProperty({ nullable: true, type: CsvOptionsDto, description: 'A csv export: the options it is written with; null for other formats' })
+  csv!: CsvOptions | null;
   @ApiProperty({ nullable: true, type: Object, description: 'Notification targets: webhook_url, email' }) notify!: ExportNotify | null;
   @ApiProperty({ nullable: true, type: String, description: 'The schedule that created this export' }) schedule_id!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
@@ -56,6 +61,7 @@ export class ExportStatusDto {
       filters: JSON.parse(job.filters) as Record<string, unknown>,
       columns: job.columns ? (JSON.parse(job.columns) as string[]) : null,
       compression: job.compression,
+      csv: job.format === 'csv' ? csvOptionsOf(job.csv_options) : null,
       notify: job.notify ? (JSON.parse(job.notify) as ExportNotify) : null,
       schedule_id: job.schedule_id,
       created_at: iso(job.created_at) as string,

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { ExportAuditService } from '../audit/export-audit.service';
 import { WorkerRegistry } from '../workers/worker-registry.service';
 import { ExportMetrics } from '../../metrics/export-metrics.service';
+import { csvOptionsOf } from '../csv-options';
 import { ClaimLostError, ExportBusyError, PermanentExportError, userFacingError } from '../export.errors';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
@@ -164,7 +165,7 @@ export class ExportRunner {
       const extension = compressedExtension(format.extension, job.compression);
       const storageKey = `${job.id}-${randomUUID()}.${extension}`;
       file = await this.storage.create(storageKey);
-      const output = compressedOutput(file.stream, job.compression);
+      const output = compressedOutput(file.stream, job.compression, exportFileName(provider, filters, job.id, format.extension));
       writer = format.open(output.stream, {
         exportId: job.id,
         exportType: provider.exportType,
@@ -173,6 +174,7 @@ export class ExportRunner {
         filters,
         totalRecords: total,
         generatedAt: new Date(),
+        csv: csvOptionsOf(job.csv_options),
       });
       for await (const batch of phases.timed(source.batches(), 'export.read_ms')) {
         await writer.write(batch);

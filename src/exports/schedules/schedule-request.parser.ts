@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AuthUser } from '../../auth/auth-user';
 import { AppConfig } from '../../config/app-config';
+import type { CsvOptions } from '../csv-options';
 import type { ExportCompression, ExportFormat, ExportNotify } from '../export-job.entity';
 import { ExportRequestParser } from '../export-request.parser';
 import { ExportQueryRegistry } from '../query/export-query.registry';
@@ -18,6 +19,7 @@ export interface ExportRequestBody {
   filters?: Record<string, unknown>;
   columns?: string[];
   compression?: ExportCompression;
+  csv?: Partial<CsvOptions>;
   notify?: ExportNotify;
 }
 

@@ -2,18 +2,37 @@ import type { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ExportCompression } from '../export-job.entity';
+import { zipArchive } from './zip-archive';
+
+export interface CompressedOutput {
+  /** Where the writer writes. */
+  readonly stream: Writable;
+  /** Settles once everything written to `stream` has reached the file, or with the first error. */
+  readonly done: Promise<void>;
+}
 
 interface Compression {
   suffix: string;
   contentType: string;
-  createStream(): Transform;
+  /** The writer's way into `file`; an archive names its one entry `entryName`. */
+  open(file: Writable, entryName: string): CompressedOutput;
+}
+
+/** A compressor piped into the file. */
+function compressedBy(compressor: Transform, file: Writable): CompressedOutput {
+  const done = pipeline(compressor, file);
+  // Failures surface from the writer (the compressor is destroyed with the file) and from `done` once awaited.
+  done.catch(() => undefined);
+  return { stream: compressor, done };
 }
 
 const COMPRESSIONS: Record<ExportCompression, Compression> = {
-  gzip: { suffix: 'gz', contentType: 'application/gzip', createStream: () => createGzip() },
+  gzip: { suffix: 'gz', contentType: 'application/gzip', open: (file) => compressedBy(createGzip(), file) },
+  // `.csv.zip`, not `.zip`: the name still says what is inside, as `.csv.gz` does.
+  zip: { suffix: 'zip', contentType: 'application/zip', open: zipArchive },
 };
 
-/** The file's extension: the format's own (`csv`), or with the compression's suffix (`csv.gz`). */
+/** The file's extension: the format's own (`csv`), or with the compression's suffix (`csv.gz`, `csv.zip`). */
 export function compressedExtension(extension: string, compression: ExportCompression | null): string {
   return compression ? `${extension}.${COMPRESSIONS[compression].suffix}` : extension;
 }
@@ -23,23 +42,13 @@ export function compressedContentType(contentType: string, compression: ExportCo
   return compression ? COMPRESSIONS[compression].contentType : contentType;
 }
 
-export interface CompressedOutput {
-  /** Where the writer writes. */
-  readonly stream: Writable;
-  /** Settles once everything written to `stream` has reached the file, or with the first error. */
-  readonly done: Promise<void>;
-}
-
 /**
- * The writer's output on its way to the file: the file stream itself, or a compressor piped into it.
- * Only csv and json are compressed, and their writers already coalesce rows into ~64 KiB chunks
+ * The writer's output on its way to the file: the file stream itself, or a compressor piped into
+ * it. `entryName` is the uncompressed file's name, the one entry of a zip archive. Only the text
+ * formats are compressed, and their writers already coalesce rows into ~64 KiB chunks
  * (RowStreamWriter), so the compressor never sees per-row chunks.
  */
-export function compressedOutput(file: Writable, compression: ExportCompression | null): CompressedOutput {
+export function compressedOutput(file: Writable, compression: ExportCompression | null, entryName: string): CompressedOutput {
   if (!compression) return { stream: file, done: Promise.resolve() };
-  const compressor = COMPRESSIONS[compression].createStream();
-  const done = pipeline(compressor, file);
-  // Failures surface from the writer (the compressor is destroyed with the file) and from `done` once awaited.
-  done.catch(() => undefined);
-  return { stream: compressor, done };
+  return COMPRESSIONS[compression].open(file, entryName);
 }

@@ -1,22 +1,31 @@
 import type { Writable } from 'node:stream';
 import { format } from '@fast-csv/format';
 import { Injectable } from '@nestjs/common';
+import { DEFAULT_CSV_OPTIONS } from '../csv-options';
 import { ExportFormatWriter, guardFormula } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { RowStreamWriter } from './row-stream-writer';
 
+const LINE_ENDINGS = { crlf: '\r\n', lf: '\n' } as const;
+const BOM = '\ufeff';
+
 class CsvRowWriter extends RowStreamWriter {
   constructor(out: Writable, context: ExportWriteContext) {
-    // RFC 4180: CRLF line ends, quotes only where needed; a BOM so Excel reads UTF-8.
+    const { delimiter, bom, line_ending, header } = context.csv ?? DEFAULT_CSV_OPTIONS;
+    // Quotes only where needed: fast-csv quotes a field holding the delimiter, a quote, CR or LF.
+    // The BOM goes first even in a file without rows (fast-csv writes its own only before a row).
     super(
       out,
       format({
         headers: context.columns.map((column) => column.header),
-        alwaysWriteHeaders: true,
-        rowDelimiter: '\r\n',
-        includeEndRowDelimiter: true,
-        writeBOM: true,
+        writeHeaders: header,
+        alwaysWriteHeaders: header,
+        delimiter,
+        rowDelimiter: LINE_ENDINGS[line_ending],
+        // A file of no rows and no header stays empty rather than one blank line.
+        includeEndRowDelimiter: header || context.totalRecords > 0,
       }),
+      bom ? BOM : undefined,
     );
   }
 

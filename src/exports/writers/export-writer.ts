@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { CsvOptions } from '../csv-options';
 import type { ExportFormat } from '../export-job.entity';
 import type { NormalizedFilters } from '../query/export-filters';
 import type { FileColumn } from '../query/export-query.provider';
@@ -18,6 +19,8 @@ export interface ExportWriteContext {
   filters: NormalizedFilters;
   totalRecords: number;
   generatedAt: Date;
+  /** How a csv file is written; the defaults when absent. */
+  csv?: CsvOptions;
 }
 
 /** One file being written. `write` resolves when it is fine to send more (backpressure). */

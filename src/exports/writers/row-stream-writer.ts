@@ -13,8 +13,10 @@ export abstract class RowStreamWriter implements ExportWriter {
   private readonly input: Writable;
   private readonly done: Promise<void>;
 
-  protected constructor(out: Writable, formatter?: Transform) {
+  /** `preamble` opens the file before any row, so that even a file without rows starts with it (a BOM). */
+  protected constructor(out: Writable, formatter?: Transform, preamble?: string) {
     const coalescer = new CoalescingStream();
+    if (preamble) coalescer.write(preamble);
     this.input = formatter ?? coalescer;
     this.done = formatter ? pipeline(formatter, coalescer, out) : pipeline(coalescer, out);
     // Failures surface from write()/finish(); this keeps an early one from being "unhandled".

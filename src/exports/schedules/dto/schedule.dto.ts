@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { CsvOptions } from '../../csv-options';
+import { CsvOptionsRequestDto } from '../../dto/csv-options.dto';
 import { EXPORT_COMPRESSIONS, EXPORT_FORMATS } from '../../export-job.entity';
 import type { ExportCompression, ExportFormat, ExportNotify } from '../../export-job.entity';
 import { nextOccurrences } from '../cron.util';
@@ -21,6 +23,7 @@ export class ScheduleDto {
   relative_dates!: Record<string, RelativeDateRange>;
   @ApiProperty({ nullable: true, type: [String] }) columns!: string[] | null;
   @ApiProperty({ nullable: true, enum: EXPORT_COMPRESSIONS }) compression!: ExportCompression | null;
+  @ApiProperty({ nullable: true, type: CsvOptionsRequestDto, description: 'csv options, as submitted' }) csv!: Partial<CsvOptions> | null;
   @ApiProperty({ nullable: true, type: Object, description: 'Notification targets: webhook_url, email' }) notify!: ExportNotify | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Scheduled time of the latest run' }) last_run_at!:
@@ -42,6 +45,7 @@ export class ScheduleDto {
       relative_dates: relativeDates,
       columns: body.columns ?? null,
       compression: body.compression ?? null,
+      csv: body.csv ?? null,
       notify: body.notify ?? null,
       created_at: new Date(schedule.created_at).toISOString(),
       last_run_at: schedule.last_run_at ? new Date(schedule.last_run_at).toISOString() : null,
