@@ -113,6 +113,13 @@ export class EnvDto {
 
   @IsOptional()
   @Transform(toInt)
+  @IsInt({ message: 'EXPORT_COMPRESSION_LEVEL must be a whole number from 0 to 9' })
+  @Min(0, { message: 'EXPORT_COMPRESSION_LEVEL must be a whole number from 0 to 9' })
+  @Max(9, { message: 'EXPORT_COMPRESSION_LEVEL must be a whole number from 0 to 9' })
+  EXPORT_COMPRESSION_LEVEL?: number;
+
+  @IsOptional()
+  @Transform(toInt)
   @IsInt({ message: 'EXPORT_READ_BATCH_ROWS must be a whole number of rows' })
   @Min(100)
   @Max(1_000_000)

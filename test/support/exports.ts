@@ -154,20 +154,21 @@ export function excelValue(type: ColumnType, value: unknown): unknown {
 }
 
 /**
- * Every sheet of an xlsx file, read with exceljs's streaming reader: [sheet name, rows of `width`
- * cell values, empty cells as null].
+ * Every sheet of an xlsx file, read with exceljs: [sheet name, rows of `width` cell values, empty
+ * cells as null].
  */
 export async function readXlsx(path: string, width: number): Promise<[string, unknown[][]][]> {
-  const { stream } = await import('exceljs');
-  const sheets: [string, unknown[][]][] = [];
-  const reader = new stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit' });
-  for await (const worksheet of reader) {
+  // Not exceljs's streaming WorkbookReader: it decodes each inflated chunk on its own, so a
+  // multi-byte character that straddles two chunks comes out as two replacement characters.
+  const { Workbook } = await import('exceljs');
+  const workbook = new Workbook();
+  await workbook.xlsx.readFile(path);
+  return workbook.worksheets.map((worksheet) => {
     const rows: unknown[][] = [];
-    for await (const row of worksheet) {
+    worksheet.eachRow({ includeEmpty: true }, (row) => {
       const values = row.values as unknown[];
       rows.push(Array.from({ length: width }, (_, i) => values[i + 1] ?? null));
-    }
-    sheets.push([(worksheet as unknown as { name: string }).name, rows]);
-  }
-  return sheets;
+    });
+    return [worksheet.name, rows];
+  });
 }

@@ -165,7 +165,8 @@ export class ExportRunner {
       const extension = compressedExtension(format.extension, job.compression);
       const storageKey = `${job.id}-${randomUUID()}.${extension}`;
       file = await this.storage.create(storageKey);
-      const output = compressedOutput(file.stream, job.compression, exportFileName(provider, filters, job.id, format.extension));
+      const entryName = exportFileName(provider, filters, job.id, format.extension);
+      const output = compressedOutput(file.stream, job.compression, entryName, this.config.exportCompressionLevel);
       writer = format.open(output.stream, {
         exportId: job.id,
         exportType: provider.exportType,

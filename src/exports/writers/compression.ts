@@ -2,6 +2,7 @@ import type { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ExportCompression } from '../export-job.entity';
+import { DEFAULT_COMPRESSION_LEVEL } from '../../config/app-config';
 import { zipArchive } from './zip-archive';
 
 export interface CompressedOutput {
@@ -15,7 +16,7 @@ interface Compression {
   suffix: string;
   contentType: string;
   /** The writer's way into `file`; an archive names its one entry `entryName`. */
-  open(file: Writable, entryName: string): CompressedOutput;
+  open(file: Writable, entryName: string, level: number): CompressedOutput;
 }
 
 /** A compressor piped into the file. */
@@ -27,7 +28,7 @@ function compressedBy(compressor: Transform, file: Writable): CompressedOutput {
 }
 
 const COMPRESSIONS: Record<ExportCompression, Compression> = {
-  gzip: { suffix: 'gz', contentType: 'application/gzip', open: (file) => compressedBy(createGzip(), file) },
+  gzip: { suffix: 'gz', contentType: 'application/gzip', open: (file, _entryName, level) => compressedBy(createGzip({ level }), file) },
   // `.csv.zip`, not `.zip`: the name still says what is inside, as `.csv.gz` does.
   zip: { suffix: 'zip', contentType: 'application/zip', open: zipArchive },
 };
@@ -44,11 +45,16 @@ export function compressedContentType(contentType: string, compression: ExportCo
 
 /**
  * The writer's output on its way to the file: the file stream itself, or a compressor piped into
- * it. `entryName` is the uncompressed file's name, the one entry of a zip archive. Only the text
- * formats are compressed, and their writers already coalesce rows into ~64 KiB chunks
- * (RowStreamWriter), so the compressor never sees per-row chunks.
+ * it. `entryName` is the uncompressed file's name, the one entry of a zip archive; `level` is
+ * zlib's (0-9). Only the text formats are compressed, and their writers write whole batches of
+ * rows (TextBatchWriter), so the compressor never sees per-row chunks.
  */
-export function compressedOutput(file: Writable, compression: ExportCompression | null, entryName: string): CompressedOutput {
+export function compressedOutput(
+  file: Writable,
+  compression: ExportCompression | null,
+  entryName: string,
+  level = DEFAULT_COMPRESSION_LEVEL,
+): CompressedOutput {
   if (!compression) return { stream: file, done: Promise.resolve() };
-  return COMPRESSIONS[compression].open(file, entryName);
+  return COMPRESSIONS[compression].open(file, entryName, level);
 }

@@ -1,44 +1,62 @@
 import type { Writable } from 'node:stream';
-import { format } from '@fast-csv/format';
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_CSV_OPTIONS } from '../csv-options';
+import type { CsvOptions } from '../csv-options';
 import { ExportFormatWriter, guardFormula } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
-import { RowStreamWriter } from './row-stream-writer';
+import { TextBatchWriter } from './text-batch-writer';
 
 const LINE_ENDINGS = { crlf: '\r\n', lf: '\n' } as const;
 const BOM = '\ufeff';
+const QUOTES = /"/g;
 
-class CsvRowWriter extends RowStreamWriter {
+/** RFC 4180 fields: quoted only when they hold the delimiter, a quote, CR or LF; quotes doubled. */
+function fieldEncoder(delimiter: string): (text: string) => string {
+  const special = new RegExp(`[${delimiter === '\t' ? '\\t' : `\\${delimiter}`}"\\r\\n]`);
+  return (text) => (special.test(text) ? `"${text.replace(QUOTES, '""')}"` : text);
+}
+
+/**
+ * CSV written by hand rather than through fast-csv's formatter stream: on the hot path of every
+ * csv export its per-row objects, stream events and buffers cost more than reading the rows
+ * (measured in docs/benchmarks.md); the output is the same RFC 4180, read back with fast-csv's
+ * parser and Python's csv module in the tests.
+ */
+class CsvRowWriter extends TextBatchWriter {
+  private readonly delimiter: string;
+  private readonly newline: string;
+  private readonly field: (text: string) => string;
+
   constructor(out: Writable, context: ExportWriteContext) {
-    const { delimiter, bom, line_ending, header } = context.csv ?? DEFAULT_CSV_OPTIONS;
-    // Quotes only where needed: fast-csv quotes a field holding the delimiter, a quote, CR or LF.
-    // The BOM goes first even in a file without rows (fast-csv writes its own only before a row).
-    super(
-      out,
-      format({
-        headers: context.columns.map((column) => column.header),
-        writeHeaders: header,
-        alwaysWriteHeaders: header,
-        delimiter,
-        rowDelimiter: LINE_ENDINGS[line_ending],
-        // A file of no rows and no header stays empty rather than one blank line.
-        includeEndRowDelimiter: header || context.totalRecords > 0,
-      }),
-      bom ? BOM : undefined,
-    );
+    const options = context.csv ?? DEFAULT_CSV_OPTIONS;
+    super(out, CsvRowWriter.opening(options, context));
+    this.delimiter = options.delimiter;
+    this.newline = LINE_ENDINGS[options.line_ending];
+    this.field = fieldEncoder(options.delimiter);
+  }
+
+  /** The BOM and the header row, as asked (the BOM also in a file without rows). */
+  private static opening(options: CsvOptions, context: ExportWriteContext): string {
+    const field = fieldEncoder(options.delimiter);
+    const header = options.header
+      ? context.columns.map((column) => field(column.header)).join(options.delimiter) + LINE_ENDINGS[options.line_ending]
+      : '';
+    return (options.bom ? BOM : '') + header;
   }
 
   /**
-   * Every text cell whatever its column's type (SQLite keeps any text in a date column, for one);
-   * numbers cannot hold a formula.
+   * Every text cell is guarded whatever its column's type (SQLite keeps any text in a date column,
+   * for one); numbers cannot hold a formula. NULL is an empty field.
    */
-  protected toChunk(row: ExportRow): ExportRow {
-    for (let index = 0; index < row.length; index++) {
-      const value = row[index];
-      if (typeof value === 'string') row[index] = guardFormula(value);
+  protected formatRow(row: ExportRow): string {
+    let line = '';
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (i > 0) line += this.delimiter;
+      if (value === null || value === undefined) continue;
+      line += typeof value === 'string' ? this.field(guardFormula(value)) : this.field(`${value as number}`);
     }
-    return row;
+    return line + this.newline;
   }
 }
 

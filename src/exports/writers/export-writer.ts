@@ -51,5 +51,8 @@ const FORMULA_START = /^(?:[=+@\t\r]|-(?!\d+(?:\.\d+)?$))/;
 
 /** The cell with a leading `'` if it could run as a formula, so that it shows as the text it is. */
 export function guardFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  // The first character decides for nearly every value; the pattern runs only for the few it may concern.
+  const first = value.charCodeAt(0);
+  const suspect = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13;
+  return suspect && FORMULA_START.test(value) ? `'${value}` : value;
 }

@@ -3,10 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { JsonObjectFormat } from './json-object';
-import { RowStreamWriter } from './row-stream-writer';
+import { TextBatchWriter } from './text-batch-writer';
 
 /** One JSON array of objects, one object a line. */
-class JsonRowWriter extends RowStreamWriter {
+class JsonRowWriter extends TextBatchWriter {
   private readonly objects: JsonObjectFormat;
 
   constructor(out: Writable, context: ExportWriteContext) {
@@ -14,11 +14,11 @@ class JsonRowWriter extends RowStreamWriter {
     this.objects = new JsonObjectFormat(context.columns);
   }
 
-  protected toChunk(row: ExportRow, index: number): string {
+  protected formatRow(row: ExportRow, index: number): string {
     return (index === 0 ? '[\n' : ',\n') + this.objects.format(row);
   }
 
-  protected override trailer(): string {
+  protected override closing(): string {
     return this.rowCount === 0 ? '[]\n' : '\n]\n';
   }
 }

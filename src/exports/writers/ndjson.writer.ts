@@ -3,10 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { JsonObjectFormat } from './json-object';
-import { RowStreamWriter } from './row-stream-writer';
+import { TextBatchWriter } from './text-batch-writer';
 
 /** Newline-delimited JSON: one object per line, each line ended by LF, nothing around them. */
-class NdjsonRowWriter extends RowStreamWriter {
+class NdjsonRowWriter extends TextBatchWriter {
   private readonly objects: JsonObjectFormat;
 
   constructor(out: Writable, context: ExportWriteContext) {
@@ -14,7 +14,7 @@ class NdjsonRowWriter extends RowStreamWriter {
     this.objects = new JsonObjectFormat(context.columns);
   }
 
-  protected toChunk(row: ExportRow): string {
+  protected formatRow(row: ExportRow): string {
     return `${this.objects.format(row)}\n`;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What XML 1.0 cannot carry: C0 controls but tab, LF and CR, U+FFFE, U+FFFF, and surrogates
  * (only a high one followed by a low one, a character beyond the BMP, is valid). DEL is allowed
- * but is dropped too, as exceljs does.
+ * but is dropped too.
  */
 const FORBIDDEN = '\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F\\uD800-\\uDFFF\\uFFFE\\uFFFF';
 const SURROGATE_PAIR = '[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]';
@@ -23,5 +23,5 @@ function xmlCleaner(specials: string, replacement: (char: string) => string): (t
 /** Text escaped for an XML element, without the characters XML 1.0 forbids. */
 export const xmlText = xmlCleaner(`<>&'"`, (char) => XML_ESCAPES[char] ?? '');
 
-/** Text without the characters XML 1.0 forbids, for values a library escapes itself (exceljs headers, sheet names). */
+/** Text without the characters XML 1.0 forbids, for values escaped where they are written (sheet names). */
 export const withoutXmlForbidden = xmlCleaner('', () => '');

@@ -2,26 +2,63 @@ import { PassThrough } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
+import { DEFAULT_COMPRESSION_LEVEL } from '../../config/app-config';
 import type { CompressedOutput } from './compression';
 
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
 /**
- * A zip archive of one entry, `entryName`, written to `file` while the writer writes the entry: no
- * copy of the whole file anywhere, and backpressure from `file` reaches the writer through yazl's
- * pipes. The size and CRC are unknown until the end, so yazl puts them in a data descriptor after
- * the data (with the signature macOS Archive Utility needs) and in the central directory, switching
- * the entry to ZIP64 only if it passes 4 GiB.
+ * A zip archive streamed to `file` while its entries are written: no copy of any entry anywhere,
+ * and backpressure from `file` reaches the entry writers through yazl's pipes. Entries are written
+ * in the order they are added. Their sizes and CRCs are unknown until their end, so yazl puts them
+ * in a data descriptor after the data (with the signature macOS Archive Utility needs) and in the
+ * central directory, switching an entry to ZIP64 only if it passes 4 GiB.
  */
-export function zipArchive(file: Writable, entryName: string): CompressedOutput {
-  const entry = new PassThrough();
-  const zip = new ZipFile();
-  const archive = zip.outputStream as PassThrough;
-  zip.on('error', (error: Error) => archive.destroy(error));
-  zip.addReadStream(entry, entryName);
-  zip.end();
-  const done = pipeline(archive, file);
-  // yazl does not pass failures along its pipes: a failed file fails the writer, and an aborted
-  // writer (entry destroyed before its end) fails the file, as with gzip.
-  done.catch((error: unknown) => entry.destroy(error instanceof Error ? error : new Error(String(error))));
-  finished(entry).catch((error: unknown) => archive.destroy(error instanceof Error ? error : new Error(String(error))));
-  return { stream: entry, done };
+export class ZipArchive {
+  /** Settles once the whole archive has reached the file, or with the first error. */
+  readonly done: Promise<void>;
+  private readonly zip = new ZipFile();
+  private readonly archive: PassThrough;
+  private readonly entries: PassThrough[] = [];
+
+  constructor(
+    file: Writable,
+    private readonly level = DEFAULT_COMPRESSION_LEVEL,
+  ) {
+    this.archive = this.zip.outputStream as PassThrough;
+    this.zip.on('error', (error: Error) => this.archive.destroy(error));
+    this.done = pipeline(this.archive, file);
+    // yazl does not pass failures along its pipes: a failed file fails the entry writers, and an
+    // aborted entry (destroyed before its end) fails the file.
+    this.done.catch((error: unknown) => {
+      for (const entry of this.entries) entry.destroy(asError(error));
+    });
+  }
+
+  /** An entry whose content is written to the returned stream (and ended there). */
+  entry(name: string): Writable {
+    const entry = new PassThrough();
+    this.entries.push(entry);
+    this.zip.addReadStream(entry, name, { compressionLevel: this.level });
+    finished(entry).catch((error: unknown) => this.archive.destroy(asError(error)));
+    return entry;
+  }
+
+  /** An entry whose whole content is at hand. */
+  file(name: string, content: string): void {
+    this.zip.addBuffer(Buffer.from(content), name, { compressionLevel: this.level });
+  }
+
+  /** No more entries: the archive ends once those added are written. */
+  end(): void {
+    this.zip.end();
+  }
+}
+
+/** A zip archive of one entry, `entryName`: the writer writes the entry. */
+export function zipArchive(file: Writable, entryName: string, level?: number): CompressedOutput {
+  const archive = new ZipArchive(file, level);
+  const stream = archive.entry(entryName);
+  archive.end();
+  return { stream, done: archive.done };
 }

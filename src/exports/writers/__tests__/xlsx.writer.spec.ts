@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValueType, Workbook, stream as excelStream } from 'exceljs';
+import { ValueType, Workbook } from 'exceljs';
 import type { CellValue, Row } from 'exceljs';
 import type { FileColumn } from '../../query/export-query.provider';
 import { libreOfficeCsv, openpyxlSheets } from './spreadsheet-readers';
@@ -29,15 +29,15 @@ async function writeFile(path: string, writer: XlsxWriter, rows: ExportRow[], ct
   expect(out.writableFinished).toBe(true);
 }
 
+/** Read whole (exceljs's streaming reader garbles a multi-byte character split between inflated chunks). */
 async function readSheets(path: string): Promise<SheetRead[]> {
-  const sheets: SheetRead[] = [];
-  const reader = new excelStream.xlsx.WorkbookReader(path, { styles: 'cache', sharedStrings: 'cache', worksheets: 'emit' });
-  for await (const worksheet of reader) {
+  const workbook = new Workbook();
+  await workbook.xlsx.readFile(path);
+  return workbook.worksheets.map((worksheet) => {
     const rows: Row[] = [];
-    for await (const row of worksheet) rows.push(row);
-    sheets.push({ name: (worksheet as unknown as { name: string }).name, rows });
-  }
-  return sheets;
+    worksheet.eachRow((row) => rows.push(row));
+    return { name: worksheet.name, rows };
+  });
 }
 
 function cellValues(row: Row): CellValue[] {
