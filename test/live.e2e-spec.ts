@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { ExportJobsRepository } from '../src/exports/export-jobs.repository';
 import { ExportAccessSigner } from '../src/exports/live/export-access.signer';
+import { ExportChangeFeed } from '../src/exports/live/export-change.feed';
+import type { ServerSentEvent } from '../web/src/sse';
 import { download, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';
 import { seedEzpass } from './support/faults/seed';
 import { launchBrowser } from './support/browser';
-import { readSse } from './support/sse';
+import { waitFor } from './support/processes';
+import { openSse, readSse } from './support/sse';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
@@ -181,5 +185,88 @@ describe('Live progress and signed download links (MariaDB + Redis; API and work
     const link = await http().post(`/api/exports/${id}/link`).set(bearer(alice));
     expect(link.status).toBe(409);
     expect(link.body.message).toMatch(/CANCELLED/);
+  });
+});
+
+describe('Live-progress stream limits (MariaDB + Redis, API only: exports stay PENDING)', () => {
+  const CAP = 3;
+  let stack: TestStack;
+  let api: TestApp;
+  let base: string;
+  const alice = tokenFor('alice');
+  const admin = tokenFor('root', ['admin']);
+  const http = (): ReturnType<typeof request> => request(base);
+  const eventsUrl = (id: number): string => `${base}/api/exports/${id}/events`;
+  const statusWith = (progress: number) => (event: ServerSentEvent) =>
+    event.event === 'status' && (JSON.parse(event.data) as StatusBody).progress === progress;
+
+  beforeAll(async () => {
+    stack = await createTestStack({ database: 'mariadb', redis: true, env: { MAX_EVENT_STREAMS_PER_USER: String(CAP) } });
+    api = await startTestApp(stack, 'api');
+    // The feed's publisher connects on first use and drops what it is given before (no offline queue).
+    api.app.get(ExportChangeFeed).publish(0);
+    await api.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await stack?.teardown();
+  });
+
+  it("reads each change once on this node however many streams watch the export, and caps a user's streams with 429", async () => {
+    const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv' });
+    const streams = [
+      ...(await Promise.all(Array.from({ length: CAP }, () => openSse(eventsUrl(id), bearer(alice))))),
+      ...(await Promise.all(Array.from({ length: CAP }, () => openSse(eventsUrl(id), bearer(admin))))),
+    ];
+    expect(streams.map((stream) => stream.status)).toEqual(Array<number>(2 * CAP).fill(200));
+    await Promise.all(streams.map((stream) => stream.until(statusWith(0))));
+
+    const reads = jest.spyOn(api.app.get(ExportJobsRepository), 'findById');
+    await stack.db.query('UPDATE export_jobs SET progress = 42 WHERE id = ?', [id]);
+    api.app.get(ExportChangeFeed).publish(id);
+    await Promise.all(streams.map((stream) => stream.until(statusWith(42))));
+    // One read for six streams (a second only if the 5-second fallback poll happened to fall in between).
+    expect(reads.mock.calls.filter(([read]) => read === id).length).toBeLessThanOrEqual(2);
+    reads.mockRestore();
+
+    const refused = await http().get(`/api/exports/${id}/events`).set(bearer(alice));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body.message).toBe(
+      `You have ${CAP} live-progress streams open, the most allowed at once. Close one, or follow this export with GET /api/exports/${id}/status, then try again.`,
+    );
+    // An events token opens a stream of the same user: refused too.
+    const { events_url: byToken } = (await http().post(`/api/exports/${id}/events-token`).set(bearer(alice))).body as {
+      events_url: string;
+    };
+    expect((await http().get(byToken)).status).toBe(429);
+
+    // A stream that ends gives its slot back.
+    streams[0].close();
+    await waitFor(
+      async () => {
+        const again = await openSse(eventsUrl(id), bearer(alice));
+        if (again.status === 200) streams.push(again);
+        else again.close();
+        return again.status === 200;
+      },
+      10_000,
+      () => 'a slot to free up',
+    );
+    for (const stream of streams) stream.close();
+  });
+
+  it('ends a stream with an expired event when its events token expires', async () => {
+    const id = await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv' });
+    // Issued almost ten minutes ago: it has two seconds left.
+    const { token } = api.app.get(ExportAccessSigner).signEvents({ id: 'alice', roles: [], isAdmin: false }, id, Date.now() - 598_000);
+    const stream = await readSse(`${eventsUrl(id)}?token=${encodeURIComponent(token)}`, {}, 20_000);
+    expect(stream.status).toBe(200);
+    expect(stream.events.map((event) => event.event)).toEqual(['status', 'expired']);
+    expect((JSON.parse(stream.events[0].data) as StatusBody).status).toBe('PENDING');
+    expect(JSON.parse(stream.events[1].data)).toEqual({ message: 'The token of this stream has expired; open it again with a new one' });
+    expect((await http().get(`/api/exports/${id}/events`).query({ token })).status).toBe(401);
   });
 });

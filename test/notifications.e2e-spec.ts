@@ -30,6 +30,14 @@ interface OutboxRow {
 
 const eventOf = (request: ReceivedWebhook): ExportEventPayload => JSON.parse(request.rawBody) as ExportEventPayload;
 
+/** The signing secret of the caller's webhook target at `url`, as its owner reads it from the API. */
+async function targetSecret(http: () => ReturnType<TestApp['http']>, token: string, url: string): Promise<string> {
+  const response = await http().post('/api/exports/webhook-secret').set(bearer(token)).send({ webhook_url: url });
+  if (response.status !== 200) throw new Error(`Expected 200, got ${response.status}: ${JSON.stringify(response.body)}`);
+  expect(response.headers['cache-control']).toBe('no-store');
+  return (response.body as { secret: string }).secret;
+}
+
 const outbox = (stack: TestStack, exportId: number): Promise<OutboxRow[]> =>
   stack.db.query(
     'SELECT channel, outcome, status, attempts, last_error, delivered_at FROM export_notifications WHERE export_id = ? ORDER BY id',
@@ -115,7 +123,8 @@ describe('Export notifications (MariaDB, BullMQ on Redis, real HTTP and SMTP pee
     const [hook, ...extraHooks] = receiver.at(path);
     expect(extraHooks).toHaveLength(0);
     expect(hook.headers['content-type']).toBe('application/json');
-    expect(signatureIsValid(WEBHOOK_SECRET, hook.headers['exports-signature'], hook.rawBody)).toBe(true);
+    const secret = await targetSecret(http, alice, receiver.url(path));
+    expect(signatureIsValid(secret, hook.headers['exports-signature'], hook.rawBody)).toBe(true);
     expect(signatureIsValid('some-other-secret-of-enough-length-000000', hook.headers['exports-signature'], hook.rawBody)).toBe(false);
     const signedAt = Number(/t=(\d+)/.exec(String(hook.headers['exports-signature']))?.[1]);
     expect(Math.abs(Date.now() / 1000 - signedAt)).toBeLessThan(300);
@@ -161,6 +170,37 @@ describe('Export notifications (MariaDB, BullMQ on Redis, real HTTP and SMTP pee
     }
   });
 
+  it("signs each target's events with that target's own secret: another target's secret, or the master key, does not verify them", async () => {
+    const bob = tokenFor('bob');
+    const [aliceUrl, bobUrl] = [receiver.url('/hooks/alice-own'), receiver.url('/hooks/bob-own')];
+    const ids = [
+      await requestExport(http, alice, { export_type: 'EZPASS', format: 'csv', notify: { webhook_url: aliceUrl } }),
+      await requestExport(http, bob, { export_type: 'EZPASS', format: 'csv', notify: { webhook_url: bobUrl } }),
+    ];
+    for (const [i, id] of ids.entries()) {
+      expect((await waitForExport(http, i === 0 ? alice : bob, id)).status).toBe('COMPLETED');
+      await waitForNotifications(id, 1);
+    }
+    const [aliceHook] = receiver.at('/hooks/alice-own');
+    const [bobHook] = receiver.at('/hooks/bob-own');
+    const aliceSecret = await targetSecret(http, alice, aliceUrl);
+    const bobSecret = await targetSecret(http, bob, bobUrl);
+
+    expect(aliceSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(signatureIsValid(aliceSecret, aliceHook.headers['exports-signature'], aliceHook.rawBody)).toBe(true);
+    expect(signatureIsValid(bobSecret, bobHook.headers['exports-signature'], bobHook.rawBody)).toBe(true);
+    // Bob's receiver, knowing its own secret, cannot forge an event alice's receiver would accept, nor the reverse.
+    expect(signatureIsValid(bobSecret, aliceHook.headers['exports-signature'], aliceHook.rawBody)).toBe(false);
+    expect(signatureIsValid(aliceSecret, bobHook.headers['exports-signature'], bobHook.rawBody)).toBe(false);
+    // Asking for the secret of someone else's URL gives a secret of one's own, which verifies nothing of theirs.
+    const bobsForAliceUrl = await targetSecret(http, bob, aliceUrl);
+    expect(bobsForAliceUrl).not.toBe(aliceSecret);
+    expect(signatureIsValid(bobsForAliceUrl, aliceHook.headers['exports-signature'], aliceHook.rawBody)).toBe(false);
+    expect(signatureIsValid(WEBHOOK_SECRET, aliceHook.headers['exports-signature'], aliceHook.rawBody)).toBe(false);
+    // The same target asked again, in another spelling of the URL, has the same secret.
+    expect(await targetSecret(http, alice, aliceUrl.replace('http://', 'HTTP://').replace('/hooks/', '/hooks/./'))).toBe(aliceSecret);
+  });
+
   it('retries a webhook the receiver refuses with backoff and stops at the first 2xx', async () => {
     const path = '/hooks/flaky';
     receiver.answer(path, [500, 500]);
@@ -175,7 +215,8 @@ describe('Export notifications (MariaDB, BullMQ on Redis, real HTTP and SMTP pee
     // The same event each time: receivers deduplicate on the id.
     expect(new Set(requests.map((request) => request.headers['exports-event-id'])).size).toBe(1);
     expect(new Set(requests.map((request) => request.rawBody)).size).toBe(1);
-    expect(requests.every((request) => signatureIsValid(WEBHOOK_SECRET, request.headers['exports-signature'], request.rawBody))).toBe(true);
+    const secret = await targetSecret(http, alice, receiver.url(path));
+    expect(requests.every((request) => signatureIsValid(secret, request.headers['exports-signature'], request.rawBody))).toBe(true);
     expect(eventOf(requests[2]).data).toMatchObject({ export_id: id, format: 'json', total_records: ROWS });
   });
 
@@ -197,7 +238,9 @@ describe('Export notifications (MariaDB, BullMQ on Redis, real HTTP and SMTP pee
 
       const [hook, ...extra] = receiver.at(path);
       expect(extra).toHaveLength(0);
-      expect(signatureIsValid(WEBHOOK_SECRET, hook.headers['exports-signature'], hook.rawBody)).toBe(true);
+      expect(signatureIsValid(await targetSecret(http, alice, receiver.url(path)), hook.headers['exports-signature'], hook.rawBody)).toBe(
+        true,
+      );
       expect(eventOf(hook)).toMatchObject({
         type: 'export.failed',
         data: {
@@ -276,7 +319,8 @@ describe('Export notifications in the embedded profile (SQLite, in-process queue
     expect(row).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
     const requests = receiver.at(path);
     expect(requests.map((request) => request.answered)).toEqual([503, 200]);
-    expect(signatureIsValid(WEBHOOK_SECRET, requests[1].headers['exports-signature'], requests[1].rawBody)).toBe(true);
+    const secret = await targetSecret(http, alice, receiver.url(path));
+    expect(signatureIsValid(secret, requests[1].headers['exports-signature'], requests[1].rawBody)).toBe(true);
     expect(eventOf(requests[1]).data).toMatchObject({ export_id: id, total_records: ROWS });
   });
 });

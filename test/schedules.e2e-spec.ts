@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { ExportColumn } from '../src/exports/query/export-query.provider';
+import { ScheduleReconciler } from '../src/exports/schedules/schedule-reconciler.service';
 import { SCHEDULE_QUEUE } from '../src/exports/schedules/schedule-trigger';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
 import { redisOptions } from '../src/redis/redis-options';
@@ -106,7 +107,12 @@ describe('Scheduled exports (MariaDB, BullMQ on Redis, one API and two workers)'
   }
 
   beforeAll(async () => {
-    stack = await createTestStack({ database: 'mariadb', redis: true, env: { SCHEDULE_MIN_INTERVAL: '1s', EXPORT_PROGRESS_MS: '100' } });
+    // Reconciliation only at start: the test below runs it by hand.
+    stack = await createTestStack({
+      database: 'mariadb',
+      redis: true,
+      env: { SCHEDULE_MIN_INTERVAL: '1s', EXPORT_PROGRESS_MS: '100', SCHEDULE_RECONCILE_INTERVAL: '1h' },
+    });
     await insertRows(stack.db, 'ezpass_transactions', rowsAroundLastMonth(new Date()));
     [api, ...workers] = await Promise.all([startTestApp(stack, 'api'), startTestApp(stack, 'worker'), startTestApp(stack, 'worker')]);
     queue = new Queue(SCHEDULE_QUEUE, { connection: redisOptions(REDIS_SERVER), prefix: stack.env.QUEUE_PREFIX });
@@ -268,7 +274,28 @@ describe('Scheduled exports (MariaDB, BullMQ on Redis, one API and two workers)'
       expect(refused.status).toBe(400);
       expect((refused.body as { message: string[] }).message).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
     }
-    expect((await http().get('/api/exports/schedules').set(bearer(alice))).body).toEqual([]);
+    expect((await http().get('/api/exports/schedules').set(bearer(alice))).body).toMatchObject({ items: [], total_items: 0 });
+  });
+
+  it('reconciles the job schedulers with export_schedules: nothing when in line, a missing one registered, an orphan removed', async () => {
+    const schedule = await createSchedule(http, alice, {
+      cron: '0 2 1 * *',
+      timezone: 'America/New_York',
+      export_type: 'EZPASS',
+      format: 'csv',
+    });
+    const reconciler = workers[0].app.get(ScheduleReconciler);
+    expect(await reconciler.reconcile()).toEqual({ registered: 0, removed: 0 });
+
+    await queue.removeJobScheduler(schedule.schedule_id);
+    await queue.upsertJobScheduler('orphan', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'run', data: { scheduleId: 'orphan' } });
+    expect(await reconciler.reconcile()).toEqual({ registered: 1, removed: 1 });
+    expect(await queue.getJobScheduler(schedule.schedule_id)).toMatchObject({ pattern: '0 2 1 * *', tz: 'America/New_York' });
+    expect(await queue.getJobScheduler('orphan')).toBeUndefined();
+    expect(await reconciler.reconcile()).toEqual({ registered: 0, removed: 0 });
+
+    await deleteAndSettle(schedule.schedule_id);
+    expect(await reconciler.reconcile()).toEqual({ registered: 0, removed: 0 });
   });
 
   it("answers 404 for another user's schedule, which only its owner and admins can see", async () => {
@@ -282,12 +309,12 @@ describe('Scheduled exports (MariaDB, BullMQ on Redis, one API and two workers)'
 
     expect((await http().get(`/api/exports/schedules/${schedule.schedule_id}`).set(bearer(bob))).status).toBe(404);
     expect((await http().delete(`/api/exports/schedules/${schedule.schedule_id}`).set(bearer(bob))).status).toBe(404);
-    expect((await http().get('/api/exports/schedules').set(bearer(bob))).body).toEqual([]);
+    expect((await http().get('/api/exports/schedules').set(bearer(bob))).body).toMatchObject({ items: [], total_items: 0 });
     expect((await http().get(`/api/exports/schedules/${schedule.schedule_id}`).set(bearer(alice))).body).toMatchObject({
       schedule_id: schedule.schedule_id,
     });
-    const everyone = (await http().get('/api/exports/schedules').set(bearer(admin))).body as ScheduleBody[];
-    expect(everyone.map((s) => s.schedule_id)).toEqual([schedule.schedule_id]);
+    const everyone = (await http().get('/api/exports/schedules').set(bearer(admin))).body as { items: ScheduleBody[] };
+    expect(everyone.items.map((s) => s.schedule_id)).toEqual([schedule.schedule_id]);
 
     await deleteAndSettle(schedule.schedule_id);
   });

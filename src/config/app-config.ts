@@ -72,6 +72,11 @@ export class AppConfig {
   readonly maxActiveExports!: number;
   /** Schedules whose cron fires more often than this are refused. */
   readonly scheduleMinIntervalMs!: number;
+  readonly maxSchedulesPerUser!: number;
+  /** How often workers bring BullMQ's job schedulers back in line with export_schedules. */
+  readonly scheduleReconcileIntervalMs!: number;
+  /** Live-progress streams one user may hold open on one API node. */
+  readonly maxEventStreamsPerUser!: number;
   readonly rateLimitPerMinute!: number;
   readonly exportRequestsPerMinute!: number;
   readonly corsOrigins!: string[] | '*' | undefined;
@@ -157,6 +162,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
   if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) {
     messages.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
   }
+  if (env.SCHEDULE_RECONCILE_INTERVAL !== undefined && parseDuration(env.SCHEDULE_RECONCILE_INTERVAL) < 1000) {
+    messages.push('SCHEDULE_RECONCILE_INTERVAL must be at least 1s');
+  }
   if (messages.length > 0) throw new ConfigError(`Invalid configuration: ${messages.join('; ')}`);
 
   const exportDir = resolve(env.EXPORT_DIR ?? './data/exports');
@@ -192,6 +200,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     exportRetentionMs: parseDuration(env.EXPORT_RETENTION ?? '7d'),
     maxActiveExports: env.MAX_ACTIVE_EXPORTS ?? 5,
     scheduleMinIntervalMs: parseDuration(env.SCHEDULE_MIN_INTERVAL ?? '1m'),
+    maxSchedulesPerUser: env.MAX_SCHEDULES_PER_USER ?? 20,
+    scheduleReconcileIntervalMs: parseDuration(env.SCHEDULE_RECONCILE_INTERVAL ?? '30s'),
+    maxEventStreamsPerUser: env.MAX_EVENT_STREAMS_PER_USER ?? 20,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? 600,
     exportRequestsPerMinute: env.EXPORT_REQUESTS_PER_MINUTE ?? 30,
     corsOrigins: env.CORS_ORIGINS === undefined ? undefined : env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(','),

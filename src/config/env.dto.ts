@@ -146,6 +146,24 @@ export class EnvDto {
 
   @IsOptional()
   @Transform(toInt)
+  @IsInt({ message: 'MAX_SCHEDULES_PER_USER must be a whole number' })
+  @Min(1)
+  @Max(10_000)
+  MAX_SCHEDULES_PER_USER?: number;
+
+  @IsOptional()
+  @Matches(/^\d{1,6}[smhd]$/, { message: 'SCHEDULE_RECONCILE_INTERVAL must be a duration such as 30s or 5m' })
+  SCHEDULE_RECONCILE_INTERVAL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'MAX_EVENT_STREAMS_PER_USER must be a whole number' })
+  @Min(1)
+  @Max(10_000)
+  MAX_EVENT_STREAMS_PER_USER?: number;
+
+  @IsOptional()
+  @Transform(toInt)
   @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a whole number' })
   @Min(1)
   RATE_LIMIT_PER_MINUTE?: number;

@@ -15,6 +15,8 @@ import { Notifications1764700000000 } from './migrations/1764700000000-notificat
 import { Schedules1764800000000 } from './migrations/1764800000000-schedules';
 import { BinaryIdentifiers1764900000000 } from './migrations/1764900000000-binary-identifiers';
 import { ScheduleOwnerRoles1765100000005 } from './migrations/1765100000005-schedule-owner-roles';
+import { OwnerLocks1765300000000 } from './migrations/1765300000000-owner-locks';
+import { ScheduleSkips1765300000100 } from './migrations/1765300000100-schedule-skips';
 import { CsvOptions1765300000500 } from './migrations/1765300000500-csv-options';
 import { MYSQL_SESSION } from './mysql-session';
 
@@ -28,6 +30,8 @@ const ENGINE_MIGRATIONS = [
   Schedules1764800000000,
   BinaryIdentifiers1764900000000,
   ScheduleOwnerRoles1765100000005,
+  OwnerLocks1765300000000,
+  ScheduleSkips1765300000100,
   CsvOptions1765300000500,
 ];
 

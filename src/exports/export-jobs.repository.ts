@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
-import type { UpdateResult } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder, UpdateResult } from 'typeorm';
 import type { CsvOptions } from './csv-options';
 import { ACTIVE_STATUSES, ExportJob } from './export-job.entity';
 import { ExportChangeFeed } from './live/export-change.feed';
 import type { ExportCompression, ExportFormat, ExportNotify, ExportStatus } from './export-job.entity';
+import { OwnerQuota } from './owner-quota';
 
 export interface NewExportJob {
   userId: string;
@@ -38,6 +39,25 @@ export interface CompletedFile {
   records: number;
 }
 
+const RETRYABLE_STATUSES: readonly ExportStatus[] = ['FAILED', 'CANCELLED'];
+/** A retried job starts over. */
+const RESET = {
+  status: 'PENDING',
+  error: null,
+  progress: 0,
+  processed_records: 0,
+  attempts: 0,
+  completed_at: null,
+  claim_token: null,
+} as const;
+
+/** A user's PENDING and PROCESSING jobs: what MAX_ACTIVE_EXPORTS counts. */
+const activeJobsOf = (manager: EntityManager, userId: string): SelectQueryBuilder<ExportJob> =>
+  manager
+    .createQueryBuilder(ExportJob, 'job')
+    .where('job.user_id = :userId', { userId })
+    .andWhere('job.status IN (:...active)', { active: [...ACTIVE_STATUSES] });
+
 /** A datetime both MySQL and SQLite compare correctly as a bound parameter (UTC, as stored). */
 export function sqlTime(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
@@ -52,6 +72,7 @@ export class ExportJobsRepository {
   constructor(
     @InjectRepository(ExportJob) private readonly repo: Repository<ExportJob>,
     private readonly changes: ExportChangeFeed,
+    private readonly quota: OwnerQuota,
   ) {}
 
   /** True when the conditional update hit the row; live event streams hear about it. */
@@ -61,27 +82,63 @@ export class ExportJobsRepository {
     return hit;
   }
 
-  async create(job: NewExportJob): Promise<ExportJob> {
-    return this.repo.save(
-      this.repo.create({
-        user_id: job.userId,
-        export_type: job.exportType,
-        format: job.format,
-        filters: JSON.stringify(job.filters),
-        columns: job.columns ? JSON.stringify(job.columns) : null,
-        status: 'PENDING',
-        progress: 0,
-        processed_records: 0,
-        attempts: 0,
-        created_at: new Date(),
-        idempotency_key: job.idempotencyKey ?? null,
-        request_hash: job.requestHash ?? null,
-        compression: job.compression ?? null,
-        csv_options: job.csvOptions ? JSON.stringify(job.csvOptions) : null,
-        notify: job.notify ? JSON.stringify(job.notify) : null,
-        schedule_id: job.scheduleId ?? null,
-      }),
-    );
+  /**
+   * Inserts the job unless its owner already has `maxActive` PENDING or PROCESSING exports, counting
+   * and inserting atomically (OwnerQuota): parallel requests cannot all slip under the cap.
+   */
+  async createWithinActiveCap(maxActive: number, job: NewExportJob): Promise<{ job: ExportJob } | { active: number }> {
+    const outcome = await this.quota.writeWithinCap({
+      ownerId: job.userId,
+      cap: maxActive,
+      held: (manager) => activeJobsOf(manager, job.userId),
+      write: (manager) =>
+        manager
+          .createQueryBuilder()
+          .insert()
+          .into(ExportJob)
+          .values({
+            user_id: job.userId,
+            export_type: job.exportType,
+            format: job.format,
+            filters: JSON.stringify(job.filters),
+            columns: job.columns ? JSON.stringify(job.columns) : null,
+            status: 'PENDING',
+            progress: 0,
+            processed_records: 0,
+            attempts: 0,
+            created_at: new Date(),
+            idempotency_key: job.idempotencyKey ?? null,
+            request_hash: job.requestHash ?? null,
+            compression: job.compression ?? null,
+            csv_options: job.csvOptions ? JSON.stringify(job.csvOptions) : null,
+            notify: job.notify ? JSON.stringify(job.notify) : null,
+            schedule_id: job.scheduleId ?? null,
+          }),
+    });
+    if (!outcome.written) return { active: outcome.held };
+    return { job: (await this.findById(outcome.insertId)) as ExportJob };
+  }
+
+  /**
+   * Puts a FAILED or CANCELLED job of `userId` back in line unless that user already has `maxActive`
+   * exports pending or running: the owner's retry takes a slot the way a request does. `reset` is
+   * false when the job was not (any more) FAILED or CANCELLED.
+   */
+  async resetWithinActiveCap(maxActive: number, id: number, userId: string): Promise<{ reset: boolean } | { active: number }> {
+    const outcome = await this.quota.writeWithinCap({
+      ownerId: userId,
+      cap: maxActive,
+      held: (manager) => activeJobsOf(manager, userId),
+      write: (manager) =>
+        manager
+          .createQueryBuilder()
+          .update(ExportJob)
+          .set(RESET)
+          .where({ id, user_id: userId, status: In([...RETRYABLE_STATUSES]) }),
+    });
+    if (!outcome.written) return { active: outcome.held };
+    if (outcome.affected === 1) this.changes.publish(id);
+    return { reset: outcome.affected === 1 };
   }
 
   findByIdempotencyKey(userId: string, key: string): Promise<ExportJob | null> {
@@ -91,10 +148,6 @@ export class ExportJobsRepository {
   /** Frees a key whose 24-hour window has passed, so it can name a new request. */
   async forgetIdempotencyKey(userId: string, key: string, createdBefore: Date): Promise<void> {
     await this.repo.update({ user_id: userId, idempotency_key: key, created_at: LessThan(createdBefore) }, { idempotency_key: null });
-  }
-
-  countActiveForUser(userId: string): Promise<number> {
-    return this.repo.countBy({ user_id: userId, status: In([...ACTIVE_STATUSES]) });
   }
 
   list(filter: JobListFilter): Promise<ExportJob[]> {
@@ -140,11 +193,7 @@ export class ExportJobsRepository {
 
   /** Puts a FAILED or CANCELLED job back in line (operators' retry). */
   async reset(id: number): Promise<boolean> {
-    const result = await this.repo.update(
-      { id, status: In(['FAILED', 'CANCELLED']) },
-      { status: 'PENDING', error: null, progress: 0, processed_records: 0, attempts: 0, completed_at: null, claim_token: null },
-    );
-    return this.announce(id, result);
+    return this.announce(id, await this.repo.update({ id, status: In([...RETRYABLE_STATUSES]) }, RESET));
   }
 
   /** PROCESSING jobs whose attempt has been silent since `before`. */

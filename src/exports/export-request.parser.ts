@@ -9,7 +9,7 @@ import type { CsvOptions } from './csv-options';
 import { CreateExportDto } from './dto/create-export.dto';
 import { EXPORT_FORMATS } from './export-job.entity';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
-import { hostIsNonPublic } from './notifications/public-address';
+import { webhookUrlProblem } from './notifications/notification.errors';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
 import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';
@@ -75,11 +75,9 @@ export class ExportRequestParser {
     if (dto.notify?.email && !this.config.smtpUrl) {
       errors.push('notify.email cannot be used: email is not configured on this server (SMTP_URL is unset)');
     }
-    if (!this.config.webhookAllowPrivate && typeof dto.notify?.webhook_url === 'string' && hostIsNonPublic(dto.notify.webhook_url)) {
-      errors.push(
-        'notify.webhook_url must be a public address: this server does not send webhooks to loopback, private or link-local hosts',
-      );
-    }
+    const webhookProblem =
+      typeof dto.notify?.webhook_url === 'string' ? webhookUrlProblem(dto.notify.webhook_url, this.config.webhookAllowPrivate) : undefined;
+    if (webhookProblem) errors.push(webhookProblem);
     if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
 
     return {

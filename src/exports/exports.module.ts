@@ -23,11 +23,14 @@ import { ExportJobsRepository } from './export-jobs.repository';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ExportRequestParser } from './export-request.parser';
 import { ExportsController } from './exports.controller';
+import { EventStreamSlots } from './live/event-stream-slots';
 import { ExportAccessSigner } from './live/export-access.signer';
 import { ExportChangeFeed, InProcessExportChangeFeed } from './live/export-change.feed';
 import { ExportLiveController } from './live/export-live.controller';
+import { ExportStatusHub } from './live/export-status.hub';
 import { RedisExportChangeFeed } from './live/redis-export-change.feed';
 import { ExportsService } from './exports.service';
+import { OwnerQuota } from './owner-quota';
 import { SchedulesModule } from './schedules/schedules.module';
 import { BullmqExportQueue } from './jobs/bullmq-export.queue';
 import { EXPORT_QUEUE, ExportQueue, RETRY_BASE_DELAY_MS } from './jobs/export-queue';
@@ -108,13 +111,14 @@ export class ExportsModule {
         ExportQueryRegistry,
         ExportQueryPlanner,
         ExportRequestParser,
+        OwnerQuota,
         ExportJobsRepository,
         ExportsService,
         ExportOpsService,
         ExportRunner,
         ExportAuditService,
         ExportMetrics,
-        ...(role === 'all' || role === 'api' ? [ExportGauges] : []),
+        ...(role === 'all' || role === 'api' ? [ExportGauges, ExportStatusHub, EventStreamSlots] : []),
         RetentionService,
         WorkerRegistry,
         ...(runsWorker ? [ExportMaintenance, PartialFileSweeper] : []),
@@ -133,6 +137,7 @@ export class ExportsModule {
         ExportOpsService,
         ExportRequestParser,
         ExportJobsRepository,
+        OwnerQuota,
         ExportQueryRegistry,
         ExportQueue,
         RetentionService,

@@ -59,7 +59,7 @@ const PRESIGNED_URL_TTL_S = 300;
 export class TooManyActiveExportsException extends HttpException {
   readonly retryAfterSeconds = ACTIVE_LIMIT_RETRY_AFTER_S;
 
-  constructor(active: number) {
+  constructor(readonly active: number) {
     super(
       `You have ${active} exports pending or running, the most allowed at once. Wait for one to finish or cancel one, then try again.`,
       HttpStatus.TOO_MANY_REQUESTS,
@@ -108,16 +108,12 @@ export class ExportsService {
       if (replay) return { job: replay, created: false };
     }
 
-    // A scheduled occurrence refused here would be lost, not retried: the limit is for interactive requests.
-    if (!origin) {
-      const active = await this.jobs.countActiveForUser(user.id);
-      if (active >= this.config.maxActiveExports) throw new TooManyActiveExportsException(active);
-    }
     await this.assertWithinFormatLimit(request);
 
     let job: ExportJob;
     try {
-      job = await this.jobs.create({
+      // Scheduled occurrences too: the schedule records a refused one as skipped.
+      const created = await this.jobs.createWithinActiveCap(this.config.maxActiveExports, {
         userId: user.id,
         exportType: request.provider.exportType,
         format: request.format,
@@ -130,8 +126,10 @@ export class ExportsService {
         requestHash: idempotencyKey ? hash : undefined,
         scheduleId: origin?.scheduleId,
       });
+      if ('active' in created) throw new TooManyActiveExportsException(created.active);
+      job = created.job;
     } catch (error) {
-      // Two requests racing with one key: the loser answers with the winner's export.
+      // Two requests racing with one key: the loser answers with the winner's export (even when the cap refused it).
       const replay = idempotencyKey ? await this.replay(user, idempotencyKey, hash) : null;
       if (replay) return { job: replay, created: false };
       throw error;
@@ -208,7 +206,7 @@ export class ExportsService {
       throw new ConflictException(`Export ${id} is ${job.status}; only FAILED or CANCELLED exports can be retried`);
     }
     const byOwner = job.user_id === user.id;
-    if (byOwner) await this.assertBelowActiveLimit(user.id);
+    if (byOwner) await this.resetWithinActiveLimit(job);
     try {
       return ExportStatusDto.from(await this.ops.retry(id, user.id, byOwner ? 'retried by its owner' : 'retried by an admin'));
     } catch (error) {
@@ -250,10 +248,13 @@ export class ExportsService {
     return ExportStatusDto.from((await this.jobs.findById(id)) as ExportJob);
   }
 
-  /** 429 once the user has as many exports pending or running as allowed. */
-  private async assertBelowActiveLimit(userId: string): Promise<void> {
-    const active = await this.jobs.countActiveForUser(userId);
-    if (active >= this.config.maxActiveExports) throw new TooManyActiveExportsException(active);
+  /**
+   * 429 once the owner has as many exports pending or running as allowed; otherwise the job is PENDING
+   * again, atomically with that count, and `ops.retry` finds it so and queues it.
+   */
+  private async resetWithinActiveLimit(job: ExportJob): Promise<void> {
+    const reset = await this.jobs.resetWithinActiveCap(this.config.maxActiveExports, job.id, job.user_id);
+    if ('active' in reset) throw new TooManyActiveExportsException(reset.active);
   }
 
   async events(user: AuthUser, id: number): Promise<ExportEvent[]> {

@@ -6,7 +6,7 @@ import { createMariaDb, createTempDir } from '../support/test-env';
 
 const SOURCE_TABLES = ['ezpass_transactions', 'pvb_violations', 'curb_trips', 'ledger_postings'];
 const FLEET_TABLES = ['drivers', 'medallions', 'vehicles'];
-const ENGINE_TABLES = ['export_jobs', 'export_events', 'export_workers', 'export_notifications', 'export_schedules'];
+const ENGINE_TABLES = ['export_jobs', 'export_events', 'export_workers', 'export_notifications', 'export_schedules', 'export_owner_locks'];
 /** The last migration of the schema before the fleet tables: a database at this point is "old". */
 const OLD_SCHEMA_UNTIL = 1764900000000;
 

@@ -8,7 +8,8 @@ import { CsvOptionsRequestDto } from './csv-options.dto';
 export class ExportNotifyDto {
   @ApiPropertyOptional({
     example: 'https://hooks.example.com/exports',
-    description: 'POSTed a signed JSON event (header Exports-Signature: t=...,v1=HMAC-SHA256) when the export completes or fails',
+    description:
+      "POSTed a signed JSON event (header Exports-Signature: t=...,v1=HMAC-SHA256 with this target's own secret, from POST /api/exports/webhook-secret) when the export completes or fails",
   })
   @IsOptional()
   @IsUrl(

@@ -62,8 +62,8 @@ export class ExportAccessSigner {
     return { token: `${payload}.${this.eventsSignature(payload)}`, expiresAt };
   }
 
-  /** The user an events token was issued to, if it is genuine, unexpired and for this export. */
-  verifyEvents(exportId: number, token: string, now = Date.now()): AuthUser {
+  /** The user an events token was issued to, and when it expires, if it is genuine, unexpired and for this export. */
+  verifyEvents(exportId: number, token: string, now = Date.now()): { user: AuthUser; expiresAt: Date } {
     const [payload, signature, extra] = token.split('.');
     if (!payload || !signature || extra !== undefined || !sameSignature(signature, this.eventsSignature(payload))) {
       throw new UnauthorizedException('The events token is not valid');
@@ -71,7 +71,7 @@ export class ExportAccessSigner {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; adm: boolean; eid: number; exp: number };
     if (claims.eid !== exportId) throw new UnauthorizedException('The events token is for another export');
     if (claims.exp * 1000 < now) throw new UnauthorizedException('The events token has expired; ask for a new one');
-    return { id: claims.sub, roles: claims.adm ? ['admin'] : [], isAdmin: claims.adm };
+    return { user: { id: claims.sub, roles: claims.adm ? ['admin'] : [], isAdmin: claims.adm }, expiresAt: new Date(claims.exp * 1000) };
   }
 
   private linkSignature(exportId: number, expires: string): string {

@@ -4,6 +4,7 @@ import {
   UnauthorizedException,
   Headers,
   HttpCode,
+  HttpException,
   HttpStatus,
   Param,
   ParseIntPipe,
@@ -24,6 +25,7 @@ import {
   ApiProperty,
   ApiQuery,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -36,8 +38,9 @@ import { EXPORT_REQUESTS_THROTTLER } from '../../http/rate-limit.module';
 import { ExportStatusDto } from '../dto/export-status.dto';
 import { ExportJobsRepository } from '../export-jobs.repository';
 import { ExportsService } from '../exports.service';
+import { EventStreamSlots } from './event-stream-slots';
 import { ExportAccessSigner } from './export-access.signer';
-import { ExportChangeFeed } from './export-change.feed';
+import { ExportStatusHub } from './export-status.hub';
 import { streamStatus } from './export-status.stream';
 import { sendDownload } from '../download-response';
 
@@ -48,6 +51,15 @@ class DownloadLinkDto {
   })
   url!: string;
   @ApiProperty({ format: 'date-time' }) expires_at!: string;
+}
+
+/** A stream slot frees as soon as one of the user's streams ends; this is a hint, not a promise. */
+const STREAM_RETRY_AFTER_S = 10;
+
+/** When a verified JWT expires (its `exp` claim), if it says. */
+function jwtExpiry(token: string): Date | undefined {
+  const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString() || '{}') as { exp?: unknown };
+  return typeof exp === 'number' ? new Date(exp * 1000) : undefined;
 }
 
 class EventsTokenDto {
@@ -66,7 +78,8 @@ export class ExportLiveController {
     private readonly jobs: ExportJobsRepository,
     private readonly signer: ExportAccessSigner,
     private readonly tokens: TokenService,
-    private readonly changes: ExportChangeFeed,
+    private readonly hub: ExportStatusHub,
+    private readonly slots: EventStreamSlots,
   ) {}
 
   @Post(':id/link')
@@ -118,13 +131,14 @@ export class ExportLiveController {
   @ApiOperation({
     summary: 'Live status as Server-Sent Events',
     description:
-      'Each message is `event: status` with the same JSON as GET /{id}/status: one at once, then one per change (about once a second while running). The stream ends after COMPLETED, FAILED, CANCELLED or EXPIRED. Authenticate with the bearer header, or with `?token=` from POST /{id}/events-token.',
+      'Each message is `event: status` with the same JSON as GET /{id}/status: one at once, then one per change (about once a second while running). The stream ends after COMPLETED, FAILED, CANCELLED or EXPIRED, or with an `event: expired` when the token it was opened with expires. Authenticate with the bearer header, or with `?token=` from POST /{id}/events-token. At most MAX_EVENT_STREAMS_PER_USER streams per user per API node.',
   })
   @ApiQuery({ name: 'token', required: false, description: 'From POST /{id}/events-token, when no bearer header can be sent' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ type: ExportStatusDto, description: 'A text/event-stream of status events' })
   @ApiUnauthorizedResponse({ description: 'No valid bearer header or events token' })
   @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
+  @ApiTooManyRequestsResponse({ description: 'The caller already has MAX_EVENT_STREAMS_PER_USER streams open (see Retry-After)' })
   async events(
     @Param('id', ParseIntPipe) id: number,
     @Headers('authorization') authorization: string | undefined,
@@ -132,17 +146,22 @@ export class ExportLiveController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const user = await this.authenticate(id, authorization, token);
+    const { user, expiresAt } = await this.authenticate(id, authorization, token);
     await this.exports.findVisible(user, id);
-    streamStatus(req, res, {
-      load: () => this.exports.status(user, id),
-      subscribe: (onChange) => this.changes.subscribe(id, onChange),
-    });
+    const release = this.slots.take(user.id);
+    if (!release) {
+      res.setHeader('Retry-After', String(STREAM_RETRY_AFTER_S));
+      throw new HttpException(
+        `You have ${this.slots.cap} live-progress streams open, the most allowed at once. Close one, or follow this export with GET /api/exports/${id}/status, then try again.`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    streamStatus(req, res, { watch: (onStatus) => this.hub.watch(id, onStatus), endsAt: expiresAt, onEnd: release });
   }
 
-  private async authenticate(id: number, authorization: string | undefined, token: unknown): Promise<AuthUser> {
+  private async authenticate(id: number, authorization: string | undefined, token: unknown): Promise<{ user: AuthUser; expiresAt?: Date }> {
     const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    if (bearer) return this.tokens.verify(bearer);
+    if (bearer) return { user: await this.tokens.verify(bearer), expiresAt: jwtExpiry(bearer) };
     if (typeof token === 'string' && token.length > 0 && token.length < 1024) return this.signer.verifyEvents(id, token);
     throw new UnauthorizedException('A bearer token or an events token is required');
   }

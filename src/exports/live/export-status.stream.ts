@@ -3,20 +3,26 @@ import type { ExportStatusDto } from '../dto/export-status.dto';
 import { FINAL_STATUSES } from '../export-job.entity';
 
 export interface StatusStreamSource {
-  load(): Promise<ExportStatusDto>;
-  /** Calls back on every change notice; returns the unsubscribe function. */
-  subscribe(onChange: () => void): () => void;
+  /** Calls back (never synchronously) with the export's status, soon and after each change; returns the function that stops. */
+  watch(onStatus: (status: ExportStatusDto) => void): () => void;
+  /** When the token the stream was opened with expires: the stream ends then. */
+  endsAt?: Date;
+  /** Called once, when the stream has ended for whatever reason. */
+  onEnd(): void;
 }
 
-/** A change notice can be lost (Redis restart); this poll bounds how late an event can be. */
-const FALLBACK_POLL_MS = 5000;
 /** Comment lines keep proxies from closing an idle stream. */
 const KEEP_ALIVE_MS = 15_000;
 const CLIENT_RETRY_MS = 3000;
+/** setTimeout fires at once past 2^31-1 ms (~24.8 days); a stream that old ends then, and its client reconnects. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const EXPIRED_EVENT = `event: expired\ndata: ${JSON.stringify({ message: 'The token of this stream has expired; open it again with a new one' })}\n\n`;
 
 /**
  * Streams an export's status as Server-Sent Events: the current status at once, then one `status`
- * event per change, and the end of the stream after a final status.
+ * event per change, and the end of the stream after a final status, or with an `expired` event
+ * when its token expires.
  */
 export function streamStatus(req: Request, res: Response, source: StatusStreamSource): void {
   res.writeHead(200, {
@@ -29,48 +35,36 @@ export function streamStatus(req: Request, res: Response, source: StatusStreamSo
 
   let last = '';
   let sequence = 0;
-  let busy = false;
-  let again = false;
   let closed = false;
 
   const close = (): void => {
     if (closed) return;
     closed = true;
-    unsubscribe();
-    clearInterval(poll);
+    stopWatching();
     clearInterval(keepAlive);
+    clearTimeout(expiry);
     res.end();
+    source.onEnd();
   };
 
-  const send = async (): Promise<void> => {
-    if (closed) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      const status = await source.load();
-      const data = JSON.stringify(status);
-      if (data !== last && !closed) {
-        last = data;
-        res.write(`id: ${++sequence}\nevent: status\ndata: ${data}\n\n`);
-      }
-      if (FINAL_STATUSES.includes(status.status)) close();
-    } catch {
-      // The next notice or poll tries again; an export that vanished simply stops changing.
-    } finally {
-      busy = false;
-    }
-    if (again) {
-      again = false;
-      await send();
-    }
-  };
-
-  const unsubscribe = source.subscribe(() => void send());
-  const poll = setInterval(() => void send(), FALLBACK_POLL_MS);
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  const expiry =
+    source.endsAt &&
+    setTimeout(
+      () => {
+        if (!closed) res.write(EXPIRED_EVENT);
+        close();
+      },
+      Math.min(Math.max(0, source.endsAt.getTime() - Date.now()), MAX_TIMER_MS),
+    );
   req.on('close', close);
-  void send();
+  const stopWatching = source.watch((status) => {
+    if (closed) return;
+    const data = JSON.stringify(status);
+    if (data !== last) {
+      last = data;
+      res.write(`id: ${++sequence}\nevent: status\ndata: ${data}\n\n`);
+    }
+    if (FINAL_STATUSES.includes(status.status)) close();
+  });
 }

@@ -70,7 +70,7 @@ export class NotificationDelivery {
   private async send(job: ExportJob, notification: ExportNotification, target: string): Promise<void> {
     switch (notification.channel) {
       case 'webhook':
-        return this.webhooks.send(target, exportEvent(job, notification, this.config.publicUrl));
+        return this.webhooks.send(target, job.user_id, exportEvent(job, notification, this.config.publicUrl));
       case 'email': {
         const title = this.registry.find(job.export_type)?.title ?? job.export_type;
         return this.email.send(target, exportEmail(job, notification.outcome, title, this.config.publicUrl));

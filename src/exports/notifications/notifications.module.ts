@@ -13,6 +13,7 @@ import { NotificationOutbox } from './notification-outbox.repository';
 import { NOTIFICATION_ATTEMPTS, NOTIFICATION_QUEUE, NotificationQueue } from './notification-queue';
 import { NotificationWorker } from './notification.worker';
 import { InProcessNotificationQueue } from './in-process-notification.queue';
+import { WebhookSecretController } from './webhook-secret.controller';
 import { WebhookSender } from './webhook.sender';
 
 /**
@@ -46,6 +47,7 @@ export class NotificationsModule {
             ]
           : []),
       ],
+      controllers: role === 'all' || role === 'api' ? [WebhookSecretController] : [],
       providers: [NotificationOutbox, NotificationDelivery, ExportNotifier, WebhookSender, EmailSender, ...queueProviders],
       exports: [ExportNotifier, NotificationDelivery, NotificationOutbox],
     };

@@ -5,15 +5,15 @@ import type { LookupFunction } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { ExportEventPayload } from './notification-content';
-import { NonPublicWebhookError } from './notification.errors';
-import { hostIsNonPublic } from './public-address';
-import { publicOnlyLookup } from './public-only-lookup';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, webhookSignature } from './webhook-signature';
+import { guardedLookup } from './guarded-lookup';
+import { RefusedWebhookHostError } from './notification.errors';
+import { webhookUrlRefusal } from './public-address';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, webhookSignature, webhookTargetSecret } from './webhook-signature';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** POSTs `body` and resolves with the response status; redirects are not followed. */
-function post(url: URL, headers: OutgoingHttpHeaders, body: string, lookup: LookupFunction | undefined): Promise<number> {
+function post(url: URL, headers: OutgoingHttpHeaders, body: string, lookup: LookupFunction): Promise<number> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     request(
@@ -37,25 +37,27 @@ function post(url: URL, headers: OutgoingHttpHeaders, body: string, lookup: Look
 }
 
 /**
- * POSTs one signed event; anything but a 2xx within the timeout is an error (and a retry). Unless
- * WEBHOOK_ALLOW_PRIVATE is on, a host that is or resolves to a non-public address is refused for good.
+ * POSTs one event signed with its target's own secret (owner and URL); anything but a 2xx within the
+ * timeout is an error (and a retry). A host that is or resolves to a link-local or metadata address,
+ * or unless WEBHOOK_ALLOW_PRIVATE is on any non-public one, is refused for good.
  */
 @Injectable()
 export class WebhookSender {
-  private readonly lookup: LookupFunction | undefined;
+  private readonly lookup: LookupFunction;
 
   constructor(private readonly config: AppConfig) {
-    this.lookup = config.webhookAllowPrivate ? undefined : publicOnlyLookup();
+    this.lookup = guardedLookup(config.webhookAllowPrivate);
   }
 
-  async send(url: string, event: ExportEventPayload): Promise<void> {
+  async send(url: string, owner: string, event: ExportEventPayload): Promise<void> {
     const target = new URL(url);
     // IP literals are connected to without a lookup, so they are checked here.
-    if (!this.config.webhookAllowPrivate && hostIsNonPublic(url)) throw new NonPublicWebhookError(target.hostname);
+    const refusal = webhookUrlRefusal(url, this.config.webhookAllowPrivate);
+    if (refusal) throw new RefusedWebhookHostError(target.hostname, refusal);
     const body = JSON.stringify(event);
     const headers = {
       'Content-Type': 'application/json',
-      [SIGNATURE_HEADER]: webhookSignature(this.config.webhookSecret, body, Math.floor(Date.now() / 1000)),
+      [SIGNATURE_HEADER]: webhookSignature(webhookTargetSecret(this.config.webhookSecret, owner, url), body, Math.floor(Date.now() / 1000)),
       [EVENT_ID_HEADER]: event.id,
     };
     const status = await post(target, headers, body, this.lookup);

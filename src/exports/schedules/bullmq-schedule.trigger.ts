@@ -4,9 +4,11 @@ import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { withinDeadline } from '../jobs/bullmq-export.queue';
 import { RETRY_BASE_DELAY_MS } from '../jobs/export-queue';
-import type { ExportSchedule } from './export-schedule.entity';
 import { SCHEDULE_QUEUE, ScheduleTrigger } from './schedule-trigger';
-import type { ScheduleJobData } from './schedule-trigger';
+import type { ScheduleJobData, ScheduleTiming } from './schedule-trigger';
+
+/** Job schedulers listed per call while reconciling. */
+const SCHEDULERS_PAGE = 1000;
 
 /**
  * One BullMQ job scheduler per schedule, keyed by the schedule id. BullMQ adds one job per
@@ -27,7 +29,7 @@ export class BullmqScheduleTrigger extends ScheduleTrigger implements BeforeAppl
     await withinDeadline(() => this.queue.waitUntilReady()).catch(() => undefined);
   }
 
-  async upsert(schedule: ExportSchedule): Promise<void> {
+  async upsert(schedule: ScheduleTiming): Promise<void> {
     await withinDeadline(() =>
       this.queue.upsertJobScheduler(
         schedule.id,
@@ -49,5 +51,15 @@ export class BullmqScheduleTrigger extends ScheduleTrigger implements BeforeAppl
 
   async remove(scheduleId: string): Promise<void> {
     await withinDeadline(() => this.queue.removeJobScheduler(scheduleId));
+  }
+
+  /** Every job scheduler in Redis, as the timing it fires on. */
+  async registered(): Promise<ScheduleTiming[]> {
+    const found: ScheduleTiming[] = [];
+    for (let start = 0; ; start += SCHEDULERS_PAGE) {
+      const page = await withinDeadline(() => this.queue.getJobSchedulers(start, start + SCHEDULERS_PAGE - 1, true));
+      found.push(...page.map((scheduler) => ({ id: scheduler.key, cron: scheduler.pattern ?? '', timezone: scheduler.tz ?? '' })));
+      if (page.length < SCHEDULERS_PAGE) return found;
+    }
   }
 }

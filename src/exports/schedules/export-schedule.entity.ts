@@ -17,4 +17,8 @@ export class ExportSchedule {
   /** Scheduled time of the latest occurrence that made (or found) its export. */
   @Column({ type: 'datetime', nullable: true }) last_run_at!: Date | null;
   @Column({ type: 'integer', nullable: true }) last_export_id!: number | null;
+  /** Occurrences that made no export because the owner had MAX_ACTIVE_EXPORTS running. */
+  @Column({ type: 'integer', default: 0 }) skipped_runs!: number;
+  @Column({ type: 'datetime', nullable: true }) last_skipped_at!: Date | null;
+  @Column({ type: 'varchar', length: 255, nullable: true }) last_skip_reason!: string | null;
 }

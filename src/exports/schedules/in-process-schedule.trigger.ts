@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { nextOccurrences } from './cron.util';
-import type { ExportSchedule } from './export-schedule.entity';
 import { ExportSchedulesRepository } from './export-schedules.repository';
 import { ScheduleRunner } from './schedule-runner.service';
 import { ScheduleTrigger } from './schedule-trigger';
+import type { ScheduleTiming } from './schedule-trigger';
 
 /** setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -29,7 +29,7 @@ export class InProcessScheduleTrigger extends ScheduleTrigger implements OnAppli
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const schedule of await this.schedules.list()) this.arm(schedule, new Date());
+    for (const schedule of await this.schedules.timings()) this.arm(schedule, new Date());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -39,7 +39,7 @@ export class InProcessScheduleTrigger extends ScheduleTrigger implements OnAppli
     await Promise.allSettled([...this.running.keys()]);
   }
 
-  async upsert(schedule: ExportSchedule): Promise<void> {
+  async upsert(schedule: ScheduleTiming): Promise<void> {
     this.arm(schedule, new Date());
   }
 
@@ -50,13 +50,13 @@ export class InProcessScheduleTrigger extends ScheduleTrigger implements OnAppli
     await Promise.allSettled([...this.running].filter(([, id]) => id === scheduleId).map(([run]) => run));
   }
 
-  private arm(schedule: ExportSchedule, after: Date): void {
+  private arm(schedule: ScheduleTiming, after: Date): void {
     clearTimeout(this.timers.get(schedule.id));
     const [occurrence] = nextOccurrences(schedule.cron, schedule.timezone, after, 1);
     this.wait(schedule, occurrence);
   }
 
-  private wait(schedule: ExportSchedule, occurrence: Date): void {
+  private wait(schedule: ScheduleTiming, occurrence: Date): void {
     const delay = occurrence.getTime() - Date.now();
     const timer =
       delay > MAX_TIMER_MS
@@ -65,7 +65,7 @@ export class InProcessScheduleTrigger extends ScheduleTrigger implements OnAppli
     this.timers.set(schedule.id, timer);
   }
 
-  private fire(schedule: ExportSchedule, occurrence: Date): void {
+  private fire(schedule: ScheduleTiming, occurrence: Date): void {
     if (this.stopping) return;
     // Armed from the later of the occurrence and now: a process that fell behind skips, it does not catch up.
     this.arm(schedule, new Date(Math.max(occurrence.getTime(), Date.now())));

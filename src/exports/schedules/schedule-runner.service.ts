@@ -1,6 +1,6 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { PermanentExportError } from '../export.errors';
-import { ExportsService } from '../exports.service';
+import { ExportsService, TooManyActiveExportsException } from '../exports.service';
 import { authUser } from '../../auth/auth-user';
 import type { AuthUser } from '../../auth/auth-user';
 import type { ExportSchedule } from './export-schedule.entity';
@@ -29,8 +29,9 @@ export class ScheduleRunner {
   ) {}
 
   /**
-   * The export id, or undefined when the schedule was deleted (its leftover occurrence does nothing).
-   * Throws PermanentExportError when the request is refused (no retry can fix it).
+   * The export id, or undefined when the schedule was deleted (its leftover occurrence does nothing)
+   * or the occurrence was skipped because the owner had MAX_ACTIVE_EXPORTS running (recorded on the
+   * schedule). Throws PermanentExportError when the request is refused (no retry can fix it).
    */
   async run(scheduleId: string, occurrence: Date): Promise<number | undefined> {
     const schedule = await this.schedules.findById(scheduleId);
@@ -46,6 +47,13 @@ export class ScheduleRunner {
       if (created) this.logger.log(`Schedule ${schedule.id} made export ${job.id} for ${occurrence.toISOString()}`);
       return job.id;
     } catch (error) {
+      // Skipped, not retried: a retry queued behind a full cap would only pile up.
+      if (error instanceof TooManyActiveExportsException) {
+        const reason = `${error.active} exports were pending or running, the most allowed at once (MAX_ACTIVE_EXPORTS); this run made no export`;
+        await this.schedules.recordSkip(schedule.id, occurrence, reason);
+        this.logger.warn(`Schedule ${schedule.id} skipped its ${occurrence.toISOString()} run: ${reason}`);
+        return undefined;
+      }
       if (error instanceof HttpException && error.getStatus() < 500) {
         const detail = JSON.stringify((error.getResponse() as { message?: unknown }).message ?? error.message);
         throw new PermanentExportError(`Schedule ${schedule.id} could not make its ${occurrence.toISOString()} export: ${detail}`);

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -18,7 +19,8 @@ import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { EXPORT_REQUESTS_THROTTLER } from '../../http/rate-limit.module';
 import { CreateScheduleDto } from './dto/create-schedule.dto';
-import { ScheduleDto } from './dto/schedule.dto';
+import { ScheduleListQueryDto } from './dto/schedule-list-query.dto';
+import { ScheduleDto, SchedulePageDto } from './dto/schedule.dto';
 import { SchedulesService } from './schedules.service';
 
 @ApiTags('schedules')
@@ -37,6 +39,7 @@ export class SchedulesController {
   @ApiBadRequestResponse({
     description: 'Invalid cron, timezone, relative date or export request; every offending field is named in `message`',
   })
+  @ApiConflictResponse({ description: 'The caller already has MAX_SCHEDULES_PER_USER schedules' })
   @ApiServiceUnavailableResponse({ description: 'The scheduler queue is unreachable; nothing was created' })
   async create(@CurrentUser() user: AuthUser, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<ScheduleDto> {
     const schedule = await this.schedules.create(user, body);
@@ -45,10 +48,10 @@ export class SchedulesController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's schedules (an admin's: everyone's), oldest first" })
-  @ApiOkResponse({ type: [ScheduleDto] })
-  list(@CurrentUser() user: AuthUser): Promise<ScheduleDto[]> {
-    return this.schedules.list(user);
+  @ApiOperation({ summary: "The caller's schedules (an admin's: everyone's, or one user's with user_id), oldest first, 20 per page" })
+  @ApiOkResponse({ type: SchedulePageDto })
+  list(@CurrentUser() user: AuthUser, @Query() query: ScheduleListQueryDto): Promise<SchedulePageDto> {
+    return this.schedules.list(user, { page: query.page, perPage: query.per_page, userId: query.user_id });
   }
 
   @Get(':id')
@@ -62,9 +65,8 @@ export class SchedulesController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Stop a schedule; exports it already made stay' })
-  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNoContentResponse({ description: 'Deleted (admins may delete any schedule)' })
   @ApiNotFoundResponse({ description: "Unknown, or another user's schedule" })
-  @ApiServiceUnavailableResponse({ description: 'The scheduler queue is unreachable; nothing was changed' })
   delete(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
     return this.schedules.delete(user, id);
   }

@@ -9,6 +9,7 @@ import { ExportSchedule } from './export-schedule.entity';
 import { ExportSchedulesRepository } from './export-schedules.repository';
 import { InProcessScheduleTrigger } from './in-process-schedule.trigger';
 import { ScheduleRequestParser } from './schedule-request.parser';
+import { ScheduleReconciler } from './schedule-reconciler.service';
 import { ScheduleRunner } from './schedule-runner.service';
 import { SCHEDULE_QUEUE, ScheduleTrigger } from './schedule-trigger';
 import { ScheduleWorker } from './schedule.worker';
@@ -17,7 +18,8 @@ import { SchedulesService } from './schedules.service';
 
 /**
  * Scheduled exports. With Redis the API registers BullMQ job schedulers and worker processes run
- * the occurrences; without it one process fires them from timers. The CLI has no part in it.
+ * the occurrences and reconcile the schedulers with export_schedules; without it one process fires
+ * them from timers. The CLI has no part in it.
  */
 @Module({})
 export class SchedulesModule {
@@ -26,13 +28,17 @@ export class SchedulesModule {
     const servesApi = role === 'all' || role === 'api';
     const runsWorker = role === 'all' || role === 'worker';
     const triggers: Provider[] = config.redisUrl
-      ? [...(servesApi ? [{ provide: ScheduleTrigger, useClass: BullmqScheduleTrigger }] : []), ...(runsWorker ? [ScheduleWorker] : [])]
+      ? [
+          BullmqScheduleTrigger,
+          { provide: ScheduleTrigger, useExisting: BullmqScheduleTrigger },
+          ...(runsWorker ? [ScheduleWorker, ScheduleReconciler] : []),
+        ]
       : [InProcessScheduleTrigger, { provide: ScheduleTrigger, useExisting: InProcessScheduleTrigger }];
     return {
       module: SchedulesModule,
       imports: [
         TypeOrmModule.forFeature([ExportSchedule]),
-        ...(config.redisUrl && servesApi ? [BullModule.registerQueue({ name: SCHEDULE_QUEUE })] : []),
+        ...(config.redisUrl ? [BullModule.registerQueue({ name: SCHEDULE_QUEUE })] : []),
       ],
       controllers: servesApi ? [SchedulesController] : [],
       providers: [ExportSchedulesRepository, ScheduleRunner, ...(servesApi ? [ScheduleRequestParser, SchedulesService] : []), ...triggers],

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { loadConfig } from '../../../config/app-config';
-import { webhookSignature } from '../webhook-signature';
+import { webhookSignature, webhookTargetSecret } from '../webhook-signature';
 
 const JWT_SECRET = 'jwt-secret-for-the-webhook-signature-spec-0001';
 
@@ -23,5 +23,26 @@ describe(webhookSignature.name, () => {
 
   it('refuses a WEBHOOK_SECRET shorter than 32 characters', () => {
     expect(() => loadConfig({ JWT_SECRET, WEBHOOK_SECRET: 'short' }, false)).toThrow('WEBHOOK_SECRET must be at least 32 characters');
+  });
+});
+
+describe(webhookTargetSecret.name, () => {
+  const master = 'm'.repeat(32);
+  const secret = webhookTargetSecret(master, 'alice', 'https://hooks.example.com/exports');
+
+  it('is one stable secret per owner and URL, whatever the spelling of the URL', () => {
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(webhookTargetSecret(master, 'alice', 'HTTPS://Hooks.Example.com:443/exports')).toBe(secret);
+  });
+
+  it('differs for another owner of the same URL, another URL of the same owner, and another master key', () => {
+    const others = [
+      webhookTargetSecret(master, 'bob', 'https://hooks.example.com/exports'),
+      webhookTargetSecret(master, 'Alice', 'https://hooks.example.com/exports'),
+      webhookTargetSecret(master, 'alice', 'https://hooks.example.com/exports/other'),
+      webhookTargetSecret('n'.repeat(32), 'alice', 'https://hooks.example.com/exports'),
+    ];
+    expect(new Set([secret, ...others]).size).toBe(others.length + 1);
+    expect(secret).not.toContain(master);
   });
 });

@@ -29,6 +29,11 @@ export class ScheduleDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Scheduled time of the latest run' }) last_run_at!:
     string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Export made by the latest run' }) last_export_id!: number | null;
+  @ApiProperty({ description: 'Occurrences skipped because the owner had MAX_ACTIVE_EXPORTS exports pending or running' })
+  skipped_runs!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Scheduled time of the latest skipped occurrence' })
+  last_skipped_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why that occurrence was skipped' }) last_skip_reason!: string | null;
 
   static from(schedule: ExportSchedule, now = new Date()): ScheduleDto {
     const { body, relativeDates } = storedRequest(schedule.request);
@@ -50,6 +55,17 @@ export class ScheduleDto {
       created_at: new Date(schedule.created_at).toISOString(),
       last_run_at: schedule.last_run_at ? new Date(schedule.last_run_at).toISOString() : null,
       last_export_id: schedule.last_export_id,
+      skipped_runs: schedule.skipped_runs,
+      last_skipped_at: schedule.last_skipped_at ? new Date(schedule.last_skipped_at).toISOString() : null,
+      last_skip_reason: schedule.last_skip_reason,
     };
   }
+}
+
+export class SchedulePageDto {
+  @ApiProperty({ type: [ScheduleDto] }) items!: ScheduleDto[];
+  @ApiProperty() total_items!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() per_page!: number;
+  @ApiProperty() total_pages!: number;
 }
