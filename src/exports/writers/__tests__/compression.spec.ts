@@ -14,15 +14,15 @@ const rows: ExportRow[] = Array.from({ length: 20_000 }, (_, i) => [i, `Driver $
 
 const context: ExportWriteContext = {
   exportId: 7,
-  exportType: 'EZPASS',
-  title: 'EZPass tolls',
+  exportType: 'TOLLS',
+  title: 'Bridge tolls',
   columns: COLUMNS,
   filters: {},
   totalRecords: rows.length,
   generatedAt: new Date(),
 };
 
-const ENTRY = 'ezpass_2024-01-01_7.csv';
+const ENTRY = 'tolls_2024-01-01_7.csv';
 
 /** A file stream that keeps what it is given, or fails once it has been given `failAfter` bytes. */
 function destination(failAfter = Infinity): Writable & { bytes(): Buffer } {

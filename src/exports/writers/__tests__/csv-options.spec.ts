@@ -28,8 +28,8 @@ const EXPECTED = ROWS.map((row) =>
 async function writeCsv(rows: ExportRow[], csv?: CsvOptions): Promise<Buffer> {
   const context: ExportWriteContext = {
     exportId: 7,
-    exportType: 'EZPASS',
-    title: 'EZPass tolls',
+    exportType: 'TOLLS',
+    title: 'Bridge tolls',
     columns: COLUMNS,
     filters: {},
     totalRecords: rows.length,

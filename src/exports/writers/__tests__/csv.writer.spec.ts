@@ -7,8 +7,8 @@ import { COLUMNS } from './writer-fixtures';
 
 const context: ExportWriteContext = {
   exportId: 7,
-  exportType: 'EZPASS',
-  title: 'EZPass tolls',
+  exportType: 'TOLLS',
+  title: 'Bridge tolls',
   columns: COLUMNS,
   filters: {},
   totalRecords: 0,

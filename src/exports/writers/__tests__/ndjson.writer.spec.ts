@@ -8,8 +8,8 @@ import { COLUMNS, edgeRows } from './writer-fixtures';
 async function write(format: ExportFormatWriter, rows: ExportRow[]): Promise<string> {
   const context: ExportWriteContext = {
     exportId: 7,
-    exportType: 'EZPASS',
-    title: 'EZPass tolls',
+    exportType: 'TOLLS',
+    title: 'Bridge tolls',
     columns: COLUMNS,
     filters: {},
     totalRecords: rows.length,

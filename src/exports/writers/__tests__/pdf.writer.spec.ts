@@ -24,8 +24,8 @@ const MANY_ROWS = Array.from({ length: 600 }, (_row, index): ExportRow => [
 function context(overrides: Partial<ExportWriteContext> = {}): ExportWriteContext {
   return {
     exportId: 7,
-    exportType: 'EZPASS',
-    title: 'EZPass tolls',
+    exportType: 'TOLLS',
+    title: 'Bridge tolls',
     columns: COLUMNS,
     filters: { from_posting_date: '2024-01-01', to_posting_date: '2024-01-31', driver_name: ['José Núñez', 'Ann Lee'] },
     totalRecords: ROWS.length,
@@ -99,7 +99,7 @@ describe(PdfWriter.name, () => {
 
     expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
     const text = pdfText(path);
-    expect(text).toContain('EZPass tolls');
+    expect(text).toContain('Bridge tolls');
     expect(text).toContain('Filters: Posting Date 2024-01-01 to 2024-01-31; Driver: José Núñez, Ann Lee');
     expect(text).toContain('Generated: 2024-02-01 08:00:00 UTC');
     expect(text).toContain('Records: 3');

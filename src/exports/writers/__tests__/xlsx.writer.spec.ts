@@ -17,8 +17,8 @@ interface SheetRead {
   rows: Row[];
 }
 
-function context(title = 'EZPass tolls', columns: FileColumn[] = COLUMNS): ExportWriteContext {
-  return { exportId: 7, exportType: 'EZPASS', title, columns, filters: {}, totalRecords: 0, generatedAt: new Date() };
+function context(title = 'Bridge tolls', columns: FileColumn[] = COLUMNS): ExportWriteContext {
+  return { exportId: 7, exportType: 'TOLLS', title, columns, filters: {}, totalRecords: 0, generatedAt: new Date() };
 }
 
 async function writeFile(path: string, writer: XlsxWriter, rows: ExportRow[], ctx = context(), batch = 2): Promise<void> {
@@ -58,7 +58,7 @@ describe(XlsxWriter.name, () => {
     await writeFile(path, new XlsxWriter(), ROWS);
 
     const [sheet] = await readSheets(path);
-    expect(sheet.name).toBe('EZPass tolls');
+    expect(sheet.name).toBe('Bridge tolls');
     expect(sheet.rows).toHaveLength(4);
     const [, first, nulls, last] = sheet.rows;
 
@@ -206,7 +206,7 @@ describe(XlsxWriter.name, () => {
   });
 
   it.each([
-    ['EZPass tolls', 1, 'EZPass tolls'],
+    ['Bridge tolls', 1, 'Bridge tolls'],
     ['a/b\\c?d*e:f[g]h', 2, 'a b c d e f g h (2)'],
     ["'Quoted'", 1, 'Quoted'],
     ['A very long export title that keeps on going', 12, 'A very long export title t (12)'],
