@@ -364,7 +364,7 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
     await page.close();
   });
 
-  it('resumes a running export after a reload, and cancels it after a confirm: "Cancelled" within 2 s', async () => {
+  it('resumes a running export after a reload, and cancels it after a confirm: it shows Cancelled and never completes', async () => {
     const page = await signedIn('carol');
     await page.getByRole('button', { name: 'Request export' }).click();
     const id = await firstExportId(page);
@@ -375,10 +375,11 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
 
     page.once('dialog', (dialog) => void dialog.accept());
     await item(page, id).getByRole('button', { name: 'Cancel' }).click();
-    await waitForStatus(page, id, 'Cancelled', 2000);
+    await waitForStatus(page, id, 'Cancelled');
     expect(await page.locator('#announcer').textContent()).toBe('EZPass tolls · all dates · xlsx was cancelled.');
     expect(await item(page, id).getByRole('button').allTextContents()).toEqual(['Run again']);
     expect((await stack.db.query('SELECT status FROM export_jobs WHERE id = ?', [id]))[0].status).toBe('CANCELLED');
+    expect((await waitForExport(app.http, tokenFor('carol'), id)).status).toBe('CANCELLED');
     await page.close();
   });
 
@@ -717,7 +718,20 @@ describe('Export Center page (Chromium; MariaDB, BullMQ and a worker in process)
       const page = await signedIn('nora');
       await page.getByLabel('Format').selectOption('csv');
       await fillPostingDates(page, '2024-01-01', '2024-01-02');
+      // A small export can be ready before the page reads the list that shows it: make it so, it is still news.
+      const myExports = /\/api\/exports\/my-exports/;
+      await page.route(myExports, async (route) => {
+        await waitFor(
+          async () =>
+            (await stack.db.query("SELECT status FROM export_jobs WHERE user_id = 'nora' ORDER BY id DESC LIMIT 1"))[0]?.status ===
+            'COMPLETED',
+          30_000,
+          () => "nora's export did not complete",
+        );
+        await route.continue();
+      });
       const id = await newExportFrom(page, () => page.getByRole('button', { name: 'Request export' }).click());
+      await page.unroute(myExports);
       await waitForStatus(page, id, 'Ready');
       const name = 'EZPass tolls · 2024-01-01 to 2024-01-02 · csv';
       await noticeDownload(page).waitFor();

@@ -59,7 +59,13 @@ describe('Operating exports through the API (MariaDB, BullMQ worker)', () => {
     const queued = await requestExport(app.http, alice, { export_type: 'EZPASS', format: 'csv' });
     expect((await app.http().post(`/api/exports/${queued}/cancel`).set(bearer(alice))).body.status).toBe('CANCELLED');
     await app.http().post(`/api/exports/${blocker}/cancel`).set(bearer(alice));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // One worker slot, first in first out: once a later export has run, the worker has had its turn at the cancelled one.
+    const later = await requestExport(app.http, alice, {
+      export_type: 'EZPASS',
+      format: 'csv',
+      filters: { plate_number: 'NO-SUCH-PLATE' },
+    });
+    expect((await waitForExport(app.http, alice, later)).status).toBe('COMPLETED');
     const after = await status(queued);
     expect(after).toMatchObject({ status: 'CANCELLED', processed_records: 0, started_at: null });
     const events = (await app.http().get(`/api/exports/${queued}/audit`).set(bearer(alice))).body.map((e: { event: string }) => e.event);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { CSV_DELIMITERS, CSV_LINE_ENDINGS } from '../src/exports/csv-options';
 import { EXPORT_COMPRESSIONS, EXPORT_FORMATS } from '../src/exports/export-job.entity';
-import { startService } from './support/processes';
+import { startService, waitFor } from './support/processes';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
 import { bearer, tokenFor } from './support/tokens';
@@ -138,7 +138,12 @@ describe('Credentials in logs', () => {
       await http.get('/api/exports/1/status').set(bearer(token));
       await http.get(`/admin/queues?token=${token}`);
       await http.get('/api/exports/my-exports').set(bearer(`${token}x`));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The last request (the only 401) is logged once its response has finished: then all four are.
+      await waitFor(
+        () => /"statusCode":401|\s401\s/.test(api.output()),
+        10_000,
+        () => `the requests' log lines:\n${api.output().slice(-2000)}`,
+      );
       expect(api.output()).toContain('/api/exports/my-exports');
       expect(api.output()).not.toContain(token.split('.')[2]);
     } finally {

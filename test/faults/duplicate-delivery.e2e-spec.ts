@@ -5,6 +5,7 @@ import { download, requestExport } from '../support/exports';
 import { RowGate, startFaultApp } from '../support/faults/fault-app';
 import { auditEvents, exportFiles, jobRow, partialFiles } from '../support/faults/jobs';
 import { expectedEzpassIds, seedEzpass } from '../support/faults/seed';
+import { waitFor } from '../support/processes';
 import { createTestStack } from '../support/test-app';
 import type { TestApp, TestStack } from '../support/test-app';
 import { tokenFor } from '../support/tokens';
@@ -87,8 +88,22 @@ describe('The same export delivered to two workers (MariaDB, two API-role apps, 
 
     const stalledRun = stalled.app.get(ExportRunner).run(id, { isLastAttempt: false });
     await gate.waiting;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await expect(successor.app.get(ExportRunner).run(id, { isLastAttempt: false })).resolves.toBe<RunOutcome>('completed');
+    // As the queue would: the successor is told the export is busy until the stalled attempt's heartbeat is older than its lock.
+    let takeover: RunOutcome | undefined;
+    await waitFor(
+      async () => {
+        try {
+          takeover = await successor.app.get(ExportRunner).run(id, { isLastAttempt: false });
+          return true;
+        } catch (error) {
+          if (error instanceof ExportBusyError) return false;
+          throw error;
+        }
+      },
+      15_000,
+      () => 'the successor never took the silent attempt over',
+    );
+    expect(takeover).toBe<RunOutcome>('completed');
     const completedKey = (await jobRow(stack.db, id)).storage_key;
 
     gate.open();

@@ -41,8 +41,15 @@ export class ExportList {
     );
   }
 
-  async load(page = this.pager.current): Promise<void> {
+  /**
+   * `requested`: an export this page has just asked for. It may have finished before this page of
+   * the list was read; its outcome is still news, so it counts as finished while the page watched it.
+   */
+  async load(page = this.pager.current, requested?: number): Promise<void> {
     const result = await this.api.myExports(page, PER_PAGE);
+    const finishedUnseen = result.items.filter(
+      (status) => status.export_id === requested && !this.items.has(requested) && isFinal(status.status),
+    );
     const items = result.items.map((status) => this.items.get(status.export_id) ?? this.item(status));
     for (const [id, watcher] of this.watchers) {
       if (!items.some((item) => item.id === id)) {
@@ -55,6 +62,7 @@ export class ExportList {
     this.elements.list.replaceChildren(...items.map((item) => item.element));
     this.elements.empty.hidden = items.length > 0;
     this.pager.show(result.page, result.total_pages);
+    for (const status of finishedUnseen) this.events.finished(this.items.get(status.export_id) as ExportItem);
   }
 
   /** A status from elsewhere (a cancel answer, say) for an export on this page. */

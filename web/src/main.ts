@@ -132,8 +132,9 @@ async function signIn(token: string): Promise<void> {
 async function requestExport(body: ExportRequestBody, fromForm: boolean): Promise<void> {
   try {
     const accepted = await api.requestExport(body);
-    await list?.load(1);
+    // Before the list is read: a quick export may already be ready then, and that news must come last.
     announce(`Export ${accepted.export_id} requested. It is at the top of My exports.`);
+    await list?.load(1, accepted.export_id);
   } catch (error) {
     if (fromForm && error instanceof ApiError && error.status === 400) throw error;
     if (fromForm && !(error instanceof ApiError && error.status === 401)) form?.showFormError(errorSentence(error));
