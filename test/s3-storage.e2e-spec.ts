@@ -137,12 +137,12 @@ describe('S3-compatible export storage (s3rver)', () => {
       await pipeline(Readable.from([Buffer.from('x\r\n')]), file.stream);
       await file.commit();
       const options = { fileName: 'removed.csv', contentType: 'text/csv', expiresInSeconds: 60 };
-      expect(await storage.downloadUrl('removed.csv', options)).toMatch(new RegExp(`^${s3.endpoint}/${s3.bucket}/removed\\.csv\\?`));
+      expect(await storage.downloadUrl!('removed.csv', options)).toMatch(new RegExp(`^${s3.endpoint}/${s3.bucket}/removed\\.csv\\?`));
 
       await storage.remove('removed.csv');
       expect(await s3.keys()).not.toContain('removed.csv');
       expect(await storage.open('removed.csv')).toBeUndefined();
-      expect(await storage.downloadUrl('removed.csv', options)).toBeUndefined();
+      expect(await storage.downloadUrl!('removed.csv', options)).toBeUndefined();
     });
 
     it('fails the writer as soon as the upload fails, and leaves no object', async () => {

@@ -23,6 +23,8 @@ export interface S3Config {
   accessKeyId: string | undefined;
   secretAccessKey: string | undefined;
   forcePathStyle: boolean;
+  /** Downloads answer 302 to a presigned URL; when false the API streams the object itself. */
+  downloadRedirect: boolean;
 }
 
 /** How bearer tokens are checked and minted (HS256 with jwtSecret; RS256/ES256 from the key set). */
@@ -220,6 +222,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
           accessKeyId: env.S3_ACCESS_KEY_ID,
           secretAccessKey: env.S3_SECRET_ACCESS_KEY,
           forcePathStyle: env.S3_FORCE_PATH_STYLE === undefined ? env.S3_ENDPOINT !== undefined : env.S3_FORCE_PATH_STYLE === 'true',
+          downloadRedirect: env.S3_DOWNLOAD_REDIRECT !== 'false',
         }
       : undefined,
     smtpUrl: env.SMTP_URL,

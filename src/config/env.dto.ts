@@ -233,6 +233,10 @@ export class EnvDto {
   S3_FORCE_PATH_STYLE?: string;
 
   @IsOptional()
+  @IsIn(['true', 'false'], { message: 'S3_DOWNLOAD_REDIRECT must be true or false' })
+  S3_DOWNLOAD_REDIRECT?: string;
+
+  @IsOptional()
   @IsIn(['true', 'false'], { message: 'DEV_SIGN_IN must be true or false' })
   DEV_SIGN_IN?: string;
 

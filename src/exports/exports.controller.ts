@@ -19,7 +19,6 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiForbiddenResponse,
-  ApiFoundResponse,
   ApiGoneResponse,
   ApiHeader,
   ApiTooManyRequestsResponse,
@@ -44,7 +43,8 @@ import { ExportListQueryDto } from './dto/export-list-query.dto';
 import { ExportTypeDto } from './dto/export-type.dto';
 import { PageQueryDto } from './dto/page-query.dto';
 import { ExportEventDto } from './dto/export-event.dto';
-import { sendDownload } from './download-response';
+import type { RangeHeaders } from './byte-range';
+import { ApiDownloadResponses, DownloadRanges, sendDownload } from './download-response';
 import { ExportsService, TooManyActiveExportsException } from './exports.service';
 import { ExportQueryRegistry } from './query/export-query.registry';
 
@@ -178,18 +178,18 @@ export class ExportsController {
   }
 
   @Get(':id/download')
-  @ApiOperation({ summary: 'Download a finished export' })
+  @ApiOperation({ summary: 'Download a finished export; an interrupted download resumes with Range and If-Range' })
   @ApiProduces('text/csv', 'application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf')
-  @ApiOkResponse({ description: 'The file, as an attachment' })
-  @ApiFoundResponse({ description: 'S3 storage: a redirect to a presigned URL of the file, valid 5 minutes' })
+  @ApiDownloadResponses()
   @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
   @ApiConflictResponse({ description: 'Not finished yet' })
   @ApiGoneResponse({ description: 'Expired: the file was deleted by retention' })
   async download(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseIntPipe) id: number,
+    @DownloadRanges() ranges: RangeHeaders,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | undefined> {
-    return sendDownload(res, await this.exports.download(user, id));
+    return sendDownload(res, await this.exports.download(user, id, ranges));
   }
 }

@@ -14,6 +14,8 @@ import {
 } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
+import { selectRange, startsAtFirstByte, storedFileEtag } from './byte-range';
+import type { ByteRange, RangeHeaders, RangeSelection } from './byte-range';
 import { ExportAuditService } from './audit/export-audit.service';
 import type { ExportEvent } from './audit/export-event.entity';
 import { ExportPageDto, ExportStatusDto } from './dto/export-status.dto';
@@ -33,10 +35,25 @@ import type { StoredFile } from './storage/export-storage';
 import { compressedContentType } from './writers/compression';
 import { ExportFormats } from './writers/export-formats';
 
-/** A finished export's file: streamed by the API, or fetched by the client from the storage's own URL. */
+/** What identifies a stored file's bytes to HTTP caches and resuming clients. */
+export interface FileValidators {
+  /** Strong: a retried export's new file under the same id has another. */
+  etag: string;
+  lastModified: Date;
+}
+
+/**
+ * A finished export's file: streamed by the API (whole, or the part a Range asked for), a Range it
+ * cannot satisfy, or fetched by the client from the storage's own URL (which honours Range itself).
+ */
 export type ExportDownload = { fileName: string; contentType: string } & (
-  { kind: 'stream'; file: StoredFile } | { kind: 'redirect'; url: string }
+  | { kind: 'stream'; file: StoredFile; validators: FileValidators; part?: ByteRange }
+  | { kind: 'unsatisfiable'; size: number }
+  | { kind: 'redirect'; url: string }
 );
+
+/** A COMPLETED export: its file is stored under its key. */
+type DownloadableJob = ExportJob & { storage_key: string; file_name: string; file_size: string; completed_at: Date };
 
 export interface RequestOutcome {
   job: ExportJob;
@@ -216,24 +233,35 @@ export class ExportsService {
     }
   }
 
-  async download(user: AuthUser, id: number): Promise<ExportDownload> {
+  /**
+   * The file, or the part of it `ranges` asks for. 'downloaded' is recorded for answers that begin
+   * at the first byte; a resume (a range starting later) or a 416 is not recorded again.
+   */
+  async download(user: AuthUser, id: number, ranges: RangeHeaders = {}): Promise<ExportDownload> {
     const job = await this.findVisible(user, id);
     this.assertDownloadable(job);
-    const contentType = compressedContentType(this.formats.get(job.format).contentType, job.compression);
-    const download = await this.fileOf(job.storage_key, job.file_name, contentType);
+    const size = Number(job.file_size);
+    const etag = storedFileEtag(job.storage_key, size);
+    // Behind a redirect the storage answers Range and If-Range itself: the API reads Range only for the audit.
+    const selection = selectRange(size, etag, this.storage.downloadUrl ? { range: ranges.range } : ranges);
+    const download = await this.fileOf(job, { etag, lastModified: job.completed_at }, selection);
     if (!download) throw new GoneException(`The file of export ${id} is no longer available; request the export again`);
-    await this.audit.record(job.id, 'downloaded', user.id);
+    if (startsAtFirstByte(selection)) await this.audit.record(job.id, 'downloaded', user.id);
     return download;
   }
 
   /** A URL of the storage's own when it offers one, the file's bytes otherwise; undefined once the file is gone. */
-  private async fileOf(key: string, fileName: string, contentType: string): Promise<ExportDownload | undefined> {
+  private async fileOf(job: DownloadableJob, validators: FileValidators, selection: RangeSelection): Promise<ExportDownload | undefined> {
+    const fileName = job.file_name;
+    const contentType = compressedContentType(this.formats.get(job.format).contentType, job.compression);
     if (this.storage.downloadUrl) {
-      const url = await this.storage.downloadUrl(key, { fileName, contentType, expiresInSeconds: PRESIGNED_URL_TTL_S });
+      const url = await this.storage.downloadUrl(job.storage_key, { fileName, contentType, expiresInSeconds: PRESIGNED_URL_TTL_S });
       return url === undefined ? undefined : { kind: 'redirect', url, fileName, contentType };
     }
-    const file = await this.storage.open(key);
-    return file && { kind: 'stream', file, fileName, contentType };
+    if (selection.kind === 'unsatisfiable') return { kind: 'unsatisfiable', size: Number(job.file_size), fileName, contentType };
+    const part = selection.kind === 'part' ? selection.range : undefined;
+    const file = await this.storage.open(job.storage_key, part);
+    return file && { kind: 'stream', file, validators, part, fileName, contentType };
   }
 
   /** Owner or admin: a PENDING job never runs; a PROCESSING one stops at its next progress beat. */
@@ -263,9 +291,9 @@ export class ExportsService {
   }
 
   /** 409 until the export is COMPLETED, 410 once retention deleted its file. */
-  assertDownloadable(job: ExportJob): asserts job is ExportJob & { storage_key: string; file_name: string } {
+  assertDownloadable(job: ExportJob): asserts job is DownloadableJob {
     if (job.status === 'EXPIRED') throw new GoneException(`Export ${job.id} has expired and its file was deleted; request it again`);
-    if (job.status !== 'COMPLETED' || !job.storage_key || !job.file_name) {
+    if (job.status !== 'COMPLETED' || !job.storage_key || !job.file_name || job.file_size === null || !job.completed_at) {
       throw new ConflictException(`Export ${job.id} is ${job.status}; the file can be downloaded once it is COMPLETED`);
     }
   }

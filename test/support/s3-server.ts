@@ -57,6 +57,7 @@ export async function startS3Server({ bucket = 'exports', uploadsPageSize = 1000
     accessKeyId: S3RVER_KEY,
     secretAccessKey: S3RVER_KEY,
     forcePathStyle: true,
+    downloadRedirect: true,
   };
   const client = new S3Client({
     endpoint,

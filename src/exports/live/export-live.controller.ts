@@ -42,7 +42,8 @@ import { EventStreamSlots } from './event-stream-slots';
 import { ExportAccessSigner } from './export-access.signer';
 import { ExportStatusHub } from './export-status.hub';
 import { streamStatus } from './export-status.stream';
-import { sendDownload } from '../download-response';
+import type { RangeHeaders } from '../byte-range';
+import { ApiDownloadResponses, DownloadRanges, sendDownload } from '../download-response';
 
 class DownloadLinkDto {
   @ApiProperty({
@@ -97,20 +98,21 @@ export class ExportLiveController {
 
   @Get(':id/file')
   @Public()
-  @ApiOperation({ summary: 'Download through a signed link (from POST /{id}/link); no bearer header' })
+  @ApiOperation({ summary: 'Download through a signed link (from POST /{id}/link); no bearer header; resumes with Range and If-Range' })
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The file, as an attachment' })
+  @ApiDownloadResponses()
   @ApiForbiddenResponse({ description: 'Signature does not match this export, or the link expired' })
   async file(
     @Param('id', ParseIntPipe) id: number,
     @Query('expires') expires: unknown,
     @Query('signature') signature: unknown,
+    @DownloadRanges() ranges: RangeHeaders,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | undefined> {
     this.signer.verifyDownload(id, expires, signature);
     const owner = await this.jobs.findById(id);
     const user: AuthUser = { id: owner?.user_id ?? '', roles: [], isAdmin: false };
-    return sendDownload(res, await this.exports.download(user, id));
+    return sendDownload(res, await this.exports.download(user, id, ranges));
   }
 
   @Post(':id/events-token')

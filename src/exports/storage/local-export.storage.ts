@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import type { ByteRange } from '../byte-range';
 import { ExportStorage } from './export-storage';
 import type { PartialFile, PendingFile, StoredFile } from './export-storage';
 
@@ -70,12 +71,12 @@ export class LocalExportStorage extends ExportStorage {
     };
   }
 
-  async open(key: string): Promise<StoredFile | undefined> {
+  async open(key: string, range?: ByteRange): Promise<StoredFile | undefined> {
     assertSafeKey(key);
     const path = join(this.dir, key);
     try {
       const { size } = await stat(path);
-      return { stream: createReadStream(path), size };
+      return { stream: createReadStream(path, range && { start: range.start, end: range.end }), size };
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -14,6 +14,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger } from '@nestjs/common';
 import type { OnModuleDestroy } from '@nestjs/common';
 import type { S3Config } from '../../config/app-config';
+import type { ByteRange } from '../byte-range';
 import { contentDisposition } from '../content-disposition';
 import { ExportStorage } from './export-storage';
 import type { DownloadUrlOptions, PartialFile, PendingFile, StoredFile } from './export-storage';
@@ -53,10 +54,13 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
   private readonly logger = new Logger(S3ExportStorage.name);
   private readonly client: S3Client;
   private readonly bucket: string;
+  /** Unset with S3_DOWNLOAD_REDIRECT=false: the API then streams objects itself. */
+  override readonly downloadUrl: ExportStorage['downloadUrl'];
 
   constructor(config: S3Config) {
     super();
     this.bucket = config.bucket;
+    this.downloadUrl = config.downloadRedirect ? (key, options) => this.presignedUrl(key, options) : undefined;
     this.client = new S3Client({
       region: config.region,
       endpoint: config.endpoint,
@@ -120,11 +124,15 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
     };
   }
 
-  async open(key: string): Promise<StoredFile | undefined> {
+  async open(key: string, range?: ByteRange): Promise<StoredFile | undefined> {
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range && `bytes=${range.start}-${range.end}` }),
+      );
       if (!(object.Body instanceof Readable)) throw new Error(`S3 returned no readable body for ${key}`);
-      return { stream: object.Body, size: object.ContentLength ?? 0 };
+      // A part's Content-Range ends with the whole object's size: `bytes 100-199/5000`.
+      const size = range ? Number(/\/(\d+)$/.exec(object.ContentRange ?? '')?.[1]) : (object.ContentLength ?? 0);
+      return { stream: object.Body, size };
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -136,7 +144,7 @@ export class S3ExportStorage extends ExportStorage implements OnModuleDestroy {
   }
 
   /** A presigned GET that makes the browser save the object under the export's name and type. */
-  override async downloadUrl(key: string, { fileName, contentType, expiresInSeconds }: DownloadUrlOptions): Promise<string | undefined> {
+  private async presignedUrl(key: string, { fileName, contentType, expiresInSeconds }: DownloadUrlOptions): Promise<string | undefined> {
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (error) {
