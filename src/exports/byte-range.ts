@@ -23,12 +23,16 @@ const WHOLE: RangeSelection = { kind: 'whole' };
  * served when there is no Range, when If-Range is not that tag (a stale or weak tag, or a date:
  * dates are not compared), when Range is malformed or not in bytes (a server may ignore it), and
  * when it asks for several ranges (a server may answer those with the whole file; it saves
- * multipart/byteranges). Ranges are parsed by range-parser, as express's `send` does; like it, a
- * suffix longer than the file (`bytes=-K`, K > size) is unsatisfiable rather than the whole file.
+ * multipart/byteranges). Ranges are parsed by range-parser, as express's `send` does, except
+ * where it departs from RFC 9110: a spec whose last byte comes before its first (`bytes=5-2`) is
+ * invalid, so ignored, and a suffix longer than the file (`bytes=-K`, K > size) means the whole file.
  */
 export function selectRange(size: number, etag: string, { range, ifRange }: RangeHeaders): RangeSelection {
   if (range === undefined || !/^bytes=/i.test(range)) return WHOLE;
   if (ifRange !== undefined && ifRange.trim() !== etag) return WHOLE;
+  const single = /^bytes=\s*(\d*)-(\d*)\s*$/i.exec(range);
+  if (single && single[1] !== '' && single[2] !== '' && Number(single[2]) < Number(single[1])) return WHOLE;
+  if (single && single[1] === '' && Number(single[2]) > size && size > 0) return { kind: 'part', range: { start: 0, end: size - 1 } };
   const ranges = parseRange(size, range);
   if (ranges === -2) return WHOLE;
   if (ranges === -1) return { kind: 'unsatisfiable' };
