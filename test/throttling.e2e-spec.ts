@@ -4,6 +4,7 @@ import type { Connection } from 'mysql2/promise';
 import request from 'supertest';
 import type { ExportColumn } from '../src/exports/query/export-query.provider';
 import { ExportQueryRegistry } from '../src/exports/query/export-query.registry';
+import { LOAD_READING_MS } from '../src/exports/rows/server-load.probe';
 import { download, expectedCsvRows, parseCsv, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';
 import { ezpassRows, insertRows } from './support/factories';
@@ -105,6 +106,38 @@ describe('EXPORT_MAX_DB_LOAD pauses an export while Threads_running is over the 
     return Number((rows as { Value: string }[])[0].Value);
   }
 
+  /** Real load: sessions sleeping inside a statement count in Threads_running, until `end()` kills their statements. */
+  async function loadServer(): Promise<{ end(): Promise<void> }> {
+    const sleepers = await Promise.all(Array.from({ length: SLEEPERS }, () => createConnection(MARIADB_SERVER)));
+    const sleeping = sleepers.map((connection) => connection.query('SELECT SLEEP(120)').catch(() => undefined));
+    const admin = await createConnection(MARIADB_SERVER);
+    while ((await threadsRunning(admin)) <= limit) await pause(50);
+    // a worker's reading of the load may be up to LOAD_READING_MS old
+    await pause(LOAD_READING_MS + 200);
+    let ended = false;
+    return {
+      end: async () => {
+        if (ended) return;
+        ended = true;
+        for (const connection of sleepers) await admin.query('KILL QUERY ?', [connection.threadId]).catch(() => undefined);
+        await Promise.all(sleeping);
+        await Promise.all([...sleepers, admin].map((connection) => connection.end()));
+      },
+    };
+  }
+
+  const statusOf = async (id: number) => (await http().get(`/api/exports/${id}/status`).set(bearer(token))).body as ThrottleStatus;
+
+  /** Polls until the export is paused by the load limit after reading some rows. */
+  async function pausedStatus(id: number): Promise<ThrottleStatus> {
+    for (;;) {
+      const status = await statusOf(id);
+      if (status.throttled && status.processed_records > 0) return status;
+      expect(status.status).toMatch(/PENDING|PROCESSING/);
+      await pause(100);
+    }
+  }
+
   beforeAll(async () => {
     // Other test files share this server: the limit sits just above the quietest reading of its load.
     const probe = await createConnection(MARIADB_SERVER);
@@ -141,23 +174,11 @@ describe('EXPORT_MAX_DB_LOAD pauses an export while Threads_running is over the 
     const columns = defaults(api);
     const expected = await expectedCsvRows(stack.db, columns, expectedSql(columns, 'mysql'));
 
-    // Real load: sessions sleeping inside a statement count in Threads_running.
-    const sleepers = await Promise.all(Array.from({ length: SLEEPERS }, () => createConnection(MARIADB_SERVER)));
-    const sleeping = sleepers.map((connection) => connection.query('SELECT SLEEP(120)').catch(() => undefined));
-    const admin = await createConnection(MARIADB_SERVER);
+    const load = await loadServer();
     try {
-      while ((await threadsRunning(admin)) <= limit) await pause(50);
-
       const id = await requestExport(http, token, { export_type: 'EZPASS', format: 'csv' });
       const stream = await openSse(`${base}/api/exports/${id}/events`, bearer(token));
-      const status = async () => (await http().get(`/api/exports/${id}/status`).set(bearer(token))).body as ThrottleStatus;
-
-      let paused = await status();
-      while (!(paused.throttled && paused.processed_records > 0)) {
-        expect(paused.status).toMatch(/PENDING|PROCESSING/);
-        await pause(100);
-        paused = await status();
-      }
+      const paused = await pausedStatus(id);
       const [, value] = /^Threads_running (\d+) > (\d+)$/.exec(paused.throttle_reason ?? '') ?? [];
       expect(paused.throttle_reason).toMatch(new RegExp(`^Threads_running \\d+ > ${limit}$`));
       expect(Number(value)).toBeGreaterThan(limit);
@@ -168,12 +189,10 @@ describe('EXPORT_MAX_DB_LOAD pauses an export while Threads_running is over the 
       // Rows arriving during the pause are after the snapshot: the file must not have them.
       await insertRows(stack.db, 'ezpass_transactions', ezpassRows(50, 6));
       await pause(PAUSED_MS);
-      const still = await status();
+      const still = await statusOf(id);
       expect([still.status, still.throttled, still.processed_records]).toEqual(['PROCESSING', true, paused.processed_records]);
 
-      for (const connection of sleepers) await admin.query('KILL QUERY ?', [connection.threadId]);
-      await Promise.all(sleeping);
-
+      await load.end();
       const final = (await waitForExport(http, token, id)) as ThrottleStatus;
       expect(final.status).toBe('COMPLETED');
       expect([final.throttled, final.throttle_reason]).toEqual([false, null]);
@@ -183,10 +202,24 @@ describe('EXPORT_MAX_DB_LOAD pauses an export while Threads_running is over the 
       expect(rows).toEqual(expected);
       stream.close();
     } finally {
-      for (const connection of sleepers) await admin.query('KILL QUERY ?', [connection.threadId]).catch(() => undefined);
-      await Promise.all(sleeping);
-      await Promise.all(sleepers.map((connection) => connection.end()));
-      await admin.end();
+      await load.end();
     }
+  });
+
+  it('cancels a paused export and frees its worker for the next one', async () => {
+    const load = await loadServer();
+    let next: number;
+    try {
+      const id = await requestExport(http, token, { export_type: 'EZPASS', format: 'csv' });
+      await pausedStatus(id);
+      expect((await http().post(`/api/exports/${id}/cancel`).set(bearer(token))).status).toBe(200);
+      // one worker slot (EXPORT_CONCURRENCY=1): the next export waits for the cancelled one to let go
+      next = await requestExport(http, token, { export_type: 'EZPASS', format: 'json' });
+      await pausedStatus(next);
+      expect((await statusOf(id)).status).toBe('CANCELLED');
+    } finally {
+      await load.end();
+    }
+    expect((await waitForExport(http, token, next)).status).toBe('COMPLETED');
   });
 });
