@@ -14,7 +14,14 @@ import type { TrustProxy } from './network';
 
 export { ConfigError } from './config-error';
 
-export type DatabaseConfig = { kind: 'mysql'; url: string; database: string } | { kind: 'sqlite'; path: string };
+export type MysqlDatabaseConfig = { kind: 'mysql'; url: string; database: string };
+export type DatabaseConfig = MysqlDatabaseConfig | { kind: 'sqlite'; path: string };
+
+/** A global status variable (SHOW GLOBAL STATUS) and the value above which export reads pause. */
+export interface LoadLimit {
+  variable: string;
+  max: number;
+}
 
 export interface S3Config {
   bucket: string;
@@ -45,6 +52,8 @@ export interface JwtConfig {
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
   readonly database!: DatabaseConfig;
+  /** Where exports read their rows (a MySQL replica); undefined: from `database`. */
+  readonly readDatabase!: MysqlDatabaseConfig | undefined;
   /** BullMQ's Redis; undefined means the in-process queue (embedded profile). */
   readonly redisUrl!: string | undefined;
   readonly jwtSecret!: string;
@@ -70,6 +79,10 @@ export class AppConfig {
   readonly exportCompressionLevel!: number;
   /** Rows per keyset batch when reading from MySQL. */
   readonly exportReadBatchRows!: number;
+  /** Export reads pause while any of these is over its limit on the server they read from (MySQL only). */
+  readonly exportMaxDbLoad!: readonly LoadLimit[];
+  /** Each export reads at most this many rows a second; undefined: as fast as it goes. */
+  readonly exportMaxRowsPerSecond!: number | undefined;
   readonly exportRetentionMs!: number;
   readonly maxActiveExports!: number;
   /** Schedules whose cron fires more often than this are refused. */
@@ -129,10 +142,22 @@ export function parseDuration(text: string): number {
   return Number(text.slice(0, -1)) * DURATION_UNITS[text.slice(-1)];
 }
 
-function parseDatabase(url: string): DatabaseConfig {
-  if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
+function parseMysql(url: string): MysqlDatabaseConfig {
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   return { kind: 'mysql', url: parsed.toString(), database: decodeURIComponent(parsed.pathname.slice(1)) };
+}
+
+function parseDatabase(url: string): DatabaseConfig {
+  return url.startsWith('sqlite:') ? { kind: 'sqlite', path: resolve(url.slice('sqlite:'.length)) } : parseMysql(url);
+}
+
+/** `Threads_running=16,Threads_connected=400` as limits. */
+function parseLoadLimits(text: string | undefined): LoadLimit[] {
+  if (!text) return [];
+  return text.split(',').map((pair) => {
+    const [variable, max] = pair.split('=');
+    return { variable, max: Number(max) };
+  });
 }
 
 /** Without WEBHOOK_SECRET: a key derived from JWT_SECRET, so signing works out of the box and the JWT key never leaves. */
@@ -167,6 +192,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
   if (env.SCHEDULE_RECONCILE_INTERVAL !== undefined && parseDuration(env.SCHEDULE_RECONCILE_INTERVAL) < 1000) {
     messages.push('SCHEDULE_RECONCILE_INTERVAL must be at least 1s');
   }
+  const sqlite = (env.DATABASE_URL ?? 'sqlite:').startsWith('sqlite:');
+  if (sqlite && env.DATABASE_READ_URL) {
+    messages.push('DATABASE_READ_URL needs a MySQL DATABASE_URL (a SQLite database is read from its own file)');
+  }
+  if (sqlite && env.EXPORT_MAX_DB_LOAD) messages.push('EXPORT_MAX_DB_LOAD needs a MySQL database (it reads SHOW GLOBAL STATUS)');
   if (messages.length > 0) throw new ConfigError(`Invalid configuration: ${messages.join('; ')}`);
 
   const exportDir = resolve(env.EXPORT_DIR ?? './data/exports');
@@ -174,6 +204,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
   return new AppConfig({
     env: nodeEnv,
     database: parseDatabase(env.DATABASE_URL ?? 'sqlite:./data/exports.sqlite'),
+    readDatabase: env.DATABASE_READ_URL ? parseMysql(env.DATABASE_READ_URL) : undefined,
     redisUrl: env.REDIS_URL,
     jwtSecret,
     jwtSecretGenerated,
@@ -198,6 +229,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, readDotenv =
     exportLockMs: env.EXPORT_LOCK_MS ?? 30_000,
     exportProgressMs: env.EXPORT_PROGRESS_MS ?? 1000,
     exportReadBatchRows: env.EXPORT_READ_BATCH_ROWS ?? 10_000,
+    exportMaxDbLoad: parseLoadLimits(env.EXPORT_MAX_DB_LOAD),
+    exportMaxRowsPerSecond: env.EXPORT_MAX_ROWS_PER_SECOND,
     exportCompressionLevel: env.EXPORT_COMPRESSION_LEVEL ?? DEFAULT_COMPRESSION_LEVEL,
     exportRetentionMs: parseDuration(env.EXPORT_RETENTION ?? '7d'),
     maxActiveExports: env.MAX_ACTIVE_EXPORTS ?? 5,

@@ -17,6 +17,12 @@ export class EnvDto {
   DATABASE_URL?: string;
 
   @IsOptional()
+  @Matches(/^(mysql|mariadb):\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/, {
+    message: 'DATABASE_READ_URL must look like mysql://user:pass@replica:3306/db',
+  })
+  DATABASE_READ_URL?: string;
+
+  @IsOptional()
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must look like redis://host:6379' })
   REDIS_URL?: string;
 
@@ -124,6 +130,18 @@ export class EnvDto {
   @Min(100)
   @Max(1_000_000)
   EXPORT_READ_BATCH_ROWS?: number;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z_]{1,64}=\d{1,12}(,[A-Za-z_]{1,64}=\d{1,12})*$/, {
+    message: 'EXPORT_MAX_DB_LOAD must be a comma-separated list of status variables and thresholds, such as Threads_running=16',
+  })
+  EXPORT_MAX_DB_LOAD?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'EXPORT_MAX_ROWS_PER_SECOND must be a whole number of rows' })
+  @Min(1)
+  EXPORT_MAX_ROWS_PER_SECOND?: number;
 
   @IsOptional()
   @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, _ : or -' })

@@ -18,6 +18,7 @@ import { ScheduleOwnerRoles1765100000005 } from './migrations/1765100000005-sche
 import { OwnerLocks1765300000000 } from './migrations/1765300000000-owner-locks';
 import { ScheduleSkips1765300000100 } from './migrations/1765300000100-schedule-skips';
 import { CsvOptions1765300000500 } from './migrations/1765300000500-csv-options';
+import { ReadSnapshotThrottle1765400000000 } from './migrations/1765400000000-read-snapshot-throttle';
 import { MYSQL_SESSION } from './mysql-session';
 
 /** The engine's own tables; the domain modules bring theirs. */
@@ -33,6 +34,7 @@ const ENGINE_MIGRATIONS = [
   OwnerLocks1765300000000,
   ScheduleSkips1765300000100,
   CsvOptions1765300000500,
+  ReadSnapshotThrottle1765400000000,
 ];
 
 type MigrationClass = new () => MigrationInterface;

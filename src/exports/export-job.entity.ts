@@ -45,6 +45,10 @@ export class ExportJob {
   @Column({ type: 'datetime' }) created_at!: Date;
   @Column({ type: 'datetime', nullable: true }) started_at!: Date | null;
   @Column({ type: 'datetime', nullable: true }) completed_at!: Date | null;
+  /** When the attempt's read snapshot was taken, by the clock of the server it reads from (a replica's, with DATABASE_READ_URL). */
+  @Column({ type: 'datetime', nullable: true }) snapshot_at!: Date | null;
+  /** Why the attempt's read is paused (server load, rate cap); null while it reads freely. */
+  @Column({ type: 'varchar', length: 255, nullable: true }) throttle_reason!: string | null;
   /** When the finished file is deleted by retention. */
   @Column({ type: 'datetime', nullable: true }) expires_at!: Date | null;
   @Column({ type: 'varchar', length: 128, nullable: true }) idempotency_key!: string | null;

@@ -49,6 +49,8 @@ const RESET = {
   attempts: 0,
   completed_at: null,
   claim_token: null,
+  snapshot_at: null,
+  throttle_reason: null,
 } as const;
 
 /** A user's PENDING and PROCESSING jobs: what MAX_ACTIVE_EXPORTS counts. */
@@ -288,6 +290,8 @@ export class ExportJobsRepository {
         processed_records: 0,
         progress: 0,
         error: null,
+        snapshot_at: null,
+        throttle_reason: null,
       })
       .where('id = :id', { id })
       .andWhere("(status = 'PENDING' OR (status = 'PROCESSING' AND (heartbeat_at IS NULL OR heartbeat_at < :stale)))", {
@@ -304,6 +308,16 @@ export class ExportJobsRepository {
       { processed_records: progress.processed, total_records: progress.total, progress: progress.percent, heartbeat_at: new Date() },
     );
     return this.announce(id, result);
+  }
+
+  /** When the attempt's read snapshot was taken. */
+  async recordSnapshot(id: number, token: string, snapshotAt: Date): Promise<boolean> {
+    return this.announce(id, await this.repo.update({ id, claim_token: token, status: 'PROCESSING' }, { snapshot_at: snapshotAt }));
+  }
+
+  /** The attempt's read paused (with why) or going on (null); written when that changes, not per batch. */
+  async recordThrottle(id: number, token: string, reason: string | null): Promise<boolean> {
+    return this.announce(id, await this.repo.update({ id, claim_token: token, status: 'PROCESSING' }, { throttle_reason: reason }));
   }
 
   async complete(id: number, token: string, file: CompletedFile, expiresAt: Date): Promise<boolean> {
@@ -323,6 +337,7 @@ export class ExportJobsRepository {
         heartbeat_at: now,
         claim_token: null,
         error: null,
+        throttle_reason: null,
       },
     );
     return this.announce(id, result);
@@ -333,8 +348,8 @@ export class ExportJobsRepository {
     const result = await this.repo.update(
       { id, claim_token: token, status: 'PROCESSING' },
       outcome.final
-        ? { status: 'FAILED', error: outcome.error, completed_at: new Date(), claim_token: null }
-        : { status: 'PENDING', error: outcome.error, claim_token: null },
+        ? { status: 'FAILED', error: outcome.error, completed_at: new Date(), claim_token: null, throttle_reason: null }
+        : { status: 'PENDING', error: outcome.error, claim_token: null, throttle_reason: null },
     );
     this.announce(id, result);
   }

@@ -40,6 +40,9 @@ import { InProcessExportQueue } from './jobs/in-process-export.queue';
 import { ExportQueryPlanner } from './query/export-query.planner';
 import { ExportQueryRegistry } from './query/export-query.registry';
 import { MysqlRowSourceFactory } from './rows/mysql-row.source';
+import { ReadServer } from './rows/read-server';
+import { ReadThrottleFactory } from './rows/read-throttle';
+import { ServerLoadProbe } from './rows/server-load.probe';
 import { RowSourceFactory } from './rows/row-source';
 import { SqliteRowSourceFactory } from './rows/sqlite-row.source';
 import { ExportStorage } from './storage/export-storage';
@@ -110,6 +113,9 @@ export class ExportsModule {
       providers: [
         ExportQueryRegistry,
         ExportQueryPlanner,
+        ReadServer,
+        ServerLoadProbe,
+        ReadThrottleFactory,
         ExportRequestParser,
         OwnerQuota,
         ExportJobsRepository,

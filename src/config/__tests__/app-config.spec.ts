@@ -51,6 +51,49 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ ...base(), ...env }, false)).toThrow(message);
   });
 
+  it('reads a replica for export reads and the throttles', () => {
+    const config = loadConfig(
+      {
+        ...base(),
+        DATABASE_URL: 'mysql://root:pw@db:3306/fleet',
+        DATABASE_READ_URL: 'mariadb://reader:secret@replica:3306/fleet',
+        EXPORT_MAX_DB_LOAD: 'Threads_running=16,Threads_connected=400',
+        EXPORT_MAX_ROWS_PER_SECOND: '5000',
+      },
+      false,
+    );
+    expect(config.readDatabase).toEqual({ kind: 'mysql', url: 'mysql://reader:secret@replica:3306/fleet', database: 'fleet' });
+    expect(config.exportMaxDbLoad).toEqual([
+      { variable: 'Threads_running', max: 16 },
+      { variable: 'Threads_connected', max: 400 },
+    ]);
+    expect(config.exportMaxRowsPerSecond).toBe(5000);
+    const defaults = loadConfig(base(), false);
+    expect([defaults.readDatabase, defaults.exportMaxDbLoad, defaults.exportMaxRowsPerSecond]).toEqual([undefined, [], undefined]);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://root@db/fleet', DATABASE_READ_URL: 'sqlite:./replica.sqlite' }, 'DATABASE_READ_URL must look like mysql://'],
+    [{ DATABASE_READ_URL: 'mysql://reader:secret@replica:3306/fleet' }, 'DATABASE_READ_URL needs a MySQL DATABASE_URL'],
+    [
+      { DATABASE_URL: 'mysql://root@db/fleet', EXPORT_MAX_DB_LOAD: 'Threads_running>16' },
+      'EXPORT_MAX_DB_LOAD must be a comma-separated list',
+    ],
+    [{ EXPORT_MAX_DB_LOAD: 'Threads_running=16' }, 'EXPORT_MAX_DB_LOAD needs a MySQL database'],
+    [{ EXPORT_MAX_ROWS_PER_SECOND: '0' }, 'EXPORT_MAX_ROWS_PER_SECOND must not be less than 1'],
+  ])('refuses %p', (env, message) => {
+    expect(() => loadConfig({ ...base(), ...env }, false)).toThrow(message);
+  });
+
+  it('never repeats a read URL (and its password) in a config error', () => {
+    expect(() => loadConfig({ ...base(), DATABASE_READ_URL: 'mysql://reader:hunter2@replica:3306/fleet' }, false)).toThrow(
+      /^(?!.*hunter2)/s,
+    );
+    expect(() => loadConfig({ ...base(), DATABASE_URL: 'mysql://root@db/fleet', DATABASE_READ_URL: 'mysql://r:hunter2@x' }, false)).toThrow(
+      /^(?!.*hunter2)/s,
+    );
+  });
+
   it('names every wrong variable at once', () => {
     expect(() => loadConfig({ ...base(), PORT: 'x', REDIS_URL: 'nope' }, false)).toThrow(/PORT.*REDIS_URL|REDIS_URL.*PORT/);
   });

@@ -40,11 +40,25 @@ export class ExportStatusDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) completed_at!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When retention deletes the file' }) expires_at!:
     string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'The file holds the data as of this time: when the read snapshot was taken, by the clock of the server read from (a replica lags its primary)',
+  })
+  snapshot_at!: string | null;
+  @ApiProperty({ description: 'PROCESSING and the read paused: the database is busy (EXPORT_MAX_DB_LOAD) or the read rate is capped' })
+  throttled!: boolean;
+  @ApiProperty({ nullable: true, type: String, example: 'Threads_running 23 > 16', description: 'Why it is throttled; null when not' })
+  throttle_reason!: string | null;
   @ApiPropertyOptional({ description: 'While PROCESSING: records written per second so far' }) rows_per_second?: number;
   @ApiPropertyOptional({ description: 'While PROCESSING: estimated seconds left' }) eta_seconds?: number;
 
   static from(job: ExportJob): ExportStatusDto {
     const iso = (date: Date | null): string | null => (date ? new Date(date).toISOString() : null);
+    // Only a running attempt can be paused; a reason left by an attempt that ended is history.
+    const throttleReason = job.status === 'PROCESSING' ? job.throttle_reason : null;
     return {
       export_id: job.id,
       user_id: job.user_id,
@@ -68,6 +82,9 @@ export class ExportStatusDto {
       started_at: iso(job.started_at),
       completed_at: iso(job.completed_at),
       expires_at: iso(job.expires_at),
+      snapshot_at: iso(job.snapshot_at),
+      throttled: throttleReason !== null,
+      throttle_reason: throttleReason,
       ...(job.status === 'PROCESSING' ? throughput(job) : {}),
     };
   }

@@ -17,6 +17,7 @@ import type { NormalizedFilters } from '../query/export-filters';
 import { ExportQueryPlanner } from '../query/export-query.planner';
 import { ExportQueryRegistry } from '../query/export-query.registry';
 import { annotateActiveSpan, exportAttributes, inSpan, SpanPhases } from '../../tracing/spans';
+import { ReadThrottleFactory } from '../rows/read-throttle';
 import { RowSourceFactory } from '../rows/row-source';
 import type { RowSource } from '../rows/row-source';
 import { ExportStorage } from '../storage/export-storage';
@@ -45,6 +46,7 @@ export class ExportRunner {
     private readonly registry: ExportQueryRegistry,
     private readonly planner: ExportQueryPlanner,
     private readonly rowSources: RowSourceFactory,
+    private readonly throttles: ReadThrottleFactory,
     private readonly formats: ExportFormats,
     private readonly storage: ExportStorage,
     private readonly audit: ExportAuditService,
@@ -152,6 +154,7 @@ export class ExportRunner {
     try {
       phases.begin('export.snapshot');
       source = await this.rowSources.open(plan);
+      await this.jobs.recordSnapshot(job.id, token, source.snapshotAt);
       const total = await source.count();
       phases.annotate({ 'export.total_records': total });
       if (format.maxRecords !== undefined && total > format.maxRecords) {
@@ -177,7 +180,15 @@ export class ExportRunner {
         generatedAt: new Date(),
         csv: csvOptionsOf(job.csv_options),
       });
-      for await (const batch of phases.timed(source.batches(), 'export.read_ms')) {
+      const throttle = this.throttles.create({
+        onChange: (reason) =>
+          // A missed status write only leaves the status behind; the read goes on (or waits) regardless.
+          this.jobs.recordThrottle(job.id, token, reason).catch((error: Error) => {
+            this.logger.warn(`Throttle state of export ${job.id} not recorded: ${error.message}`);
+          }),
+        stopped: () => heartbeat.isLost,
+      });
+      for await (const batch of throttle.paced(phases.timed(source.batches(), 'export.read_ms'))) {
         await writer.write(batch);
         heartbeat.add(batch.length);
         if (heartbeat.isLost) throw new ClaimLostError(job.id);

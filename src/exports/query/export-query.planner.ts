@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { ReadServer } from '../rows/read-server';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { activeFilters, applyFilters } from './export-filters';
 import type { NormalizedFilters } from './export-filters';
@@ -81,6 +82,7 @@ export class ExportQueryPlanner {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly readServer: ReadServer,
   ) {}
 
   plan(provider: ExportQueryProvider, filters: NormalizedFilters, columns: readonly ExportColumn[]): ExportQueryPlan {
@@ -133,9 +135,9 @@ export class ExportQueryPlanner {
     };
   }
 
-  /** Counts matching rows on the shared pool (request-time checks such as the PDF limit). */
+  /** Counts matching rows where exports read them (request-time checks such as the PDF limit). */
   async count(plan: ExportQueryPlan): Promise<number> {
-    const rows: { total: number | string }[] = await this.dataSource.query(plan.count.sql, plan.count.params);
+    const rows = await this.readServer.query<{ total: number | string }>(plan.count.sql, plan.count.params);
     return Number(rows[0]?.total ?? 0);
   }
 }

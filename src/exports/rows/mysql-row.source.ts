@@ -26,6 +26,7 @@ class MysqlRowSource implements RowSource {
   private rows?: Readable;
   /** Where keyset reads start; undefined when the export is read in one statement. */
   private lowest?: unknown;
+  snapshotAt = new Date();
 
   constructor(
     private readonly connection: Connection,
@@ -104,13 +105,17 @@ export class MysqlRowSourceFactory extends RowSourceFactory {
 
   async open(plan: ExportQueryPlan): Promise<RowSource> {
     if (this.config.database.kind !== 'mysql') throw new Error('MysqlRowSourceFactory needs a MySQL database');
-    const connection = createConnection({ uri: this.config.database.url, ...MYSQL_SESSION, dateStrings: true });
+    const server = this.config.readDatabase ?? this.config.database;
+    const connection = createConnection({ uri: server.url, ...MYSQL_SESSION, dateStrings: true });
     const source = new MysqlRowSource(connection, plan);
     try {
-      // A slow writer (Excel, PDF) may pause the stream for long; the server must not cut it off.
-      await run(connection, 'SET SESSION net_write_timeout = 3600');
+      // A slow writer (Excel, PDF) may pause a result stream for long, and a throttled read leaves the
+      // connection idle between batches: the server must cut it off for neither.
+      await run(connection, 'SET SESSION net_write_timeout = 3600, wait_timeout = 86400');
       await run(connection, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       await run(connection, 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+      const [[now]] = (await run(connection, 'SELECT UTC_TIMESTAMP(6)')) as string[][];
+      source.snapshotAt = new Date(`${now.replace(' ', 'T')}Z`);
     } catch (error) {
       connection.destroy();
       throw error;

@@ -3,6 +3,8 @@ import type { ExportRow } from '../writers/export-writer';
 
 /** An open, consistent read of one export's rows (one snapshot for the count and the rows). */
 export interface RowSource {
+  /** When the snapshot was taken, by the clock of the server read from. */
+  readonly snapshotAt: Date;
   count(): Promise<number>;
   /** Batches of canonical rows (see `ExportRow`), in the plan's order. */
   batches(): AsyncIterable<ExportRow[]>;

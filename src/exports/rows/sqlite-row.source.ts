@@ -26,6 +26,7 @@ class SqliteRowSource implements RowSource {
   constructor(
     private readonly db: Database.Database,
     private readonly plan: ExportQueryPlan,
+    readonly snapshotAt: Date,
   ) {
     this.canonical = plan.columns.map((column) => CANONICAL[column.type]);
   }
@@ -76,6 +77,6 @@ export class SqliteRowSourceFactory extends RowSourceFactory {
     // A WAL snapshot starts at the transaction's first read: read now, so it is as of opening, like MySQL's.
     db.exec('BEGIN');
     db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
-    return new SqliteRowSource(db, plan);
+    return new SqliteRowSource(db, plan, new Date());
   }
 }

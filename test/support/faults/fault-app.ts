@@ -30,6 +30,7 @@ export class RowGate {
     const reached = (): void => this.reached();
     const opened = this.openedPromise;
     return {
+      snapshotAt: source.snapshotAt,
       count: () => source.count(),
       close: () => source.close(),
       async *batches(): AsyncIterable<ExportRow[]> {

@@ -29,6 +29,8 @@ function exportRow(progress: number): ExportJob {
     created_at: new Date('2026-01-01T00:00:00Z'),
     started_at: new Date('2026-01-01T00:00:01Z'),
     completed_at: null,
+    snapshot_at: null,
+    throttle_reason: null,
     expires_at: null,
     idempotency_key: null,
     request_hash: null,
