@@ -216,7 +216,14 @@ describe(ExportsService.name, () => {
       file.stream.end('id\n1\n');
       await new Promise((resolve) => file.stream.once('finish', resolve));
       await file.commit();
-      const done = mocks.jobs.insert({ user_id: 'alice', status: 'COMPLETED', storage_key: '1-file.csv', file_name: 'tolls_1.csv' });
+      const done = mocks.jobs.insert({
+        user_id: 'alice',
+        status: 'COMPLETED',
+        storage_key: '1-file.csv',
+        file_name: 'tolls_1.csv',
+        file_size: 5,
+        completed_at: new Date(),
+      });
       const download = await sut.service.download(alice, done.id);
       expect(download).toMatchObject({ kind: 'stream', fileName: 'tolls_1.csv', contentType: 'text/csv; charset=utf-8' });
       expect(mocks.audit.of(done.id)).toEqual(['downloaded']);

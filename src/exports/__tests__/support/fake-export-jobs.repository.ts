@@ -17,6 +17,8 @@ export type JobsUsed = Pick<
   | 'pageForUser'
   | 'claim'
   | 'heartbeat'
+  | 'recordSnapshot'
+  | 'recordThrottle'
   | 'complete'
   | 'release'
 >;
@@ -68,6 +70,8 @@ export class FakeExportJobsRepository implements JobsUsed {
       csv_options: null,
       notify: null,
       schedule_id: null,
+      snapshot_at: null,
+      throttle_reason: null,
       ...fields,
     } satisfies ExportJob);
     if (job.idempotency_key !== null && this.byKey(job.user_id, job.idempotency_key)) throw new DuplicateKeyError('Duplicate entry');
@@ -174,6 +178,8 @@ export class FakeExportJobsRepository implements JobsUsed {
       processed_records: 0,
       progress: 0,
       error: null,
+      snapshot_at: null,
+      throttle_reason: null,
     });
     return true;
   }
@@ -188,6 +194,18 @@ export class FakeExportJobsRepository implements JobsUsed {
       heartbeat_at: new Date(),
     });
     return true;
+  }
+
+  async recordSnapshot(id: number, token: string, snapshotAt: Date): Promise<boolean> {
+    const job = this.owned(id, token);
+    if (job) job.snapshot_at = snapshotAt;
+    return job !== undefined;
+  }
+
+  async recordThrottle(id: number, token: string, reason: string | null): Promise<boolean> {
+    const job = this.owned(id, token);
+    if (job) job.throttle_reason = reason;
+    return job !== undefined;
   }
 
   async complete(id: number, token: string, file: CompletedFile, expiresAt: Date): Promise<boolean> {

@@ -139,6 +139,7 @@ export class FakeRowSources extends RowSourceFactory {
     this.opened++;
     const { rows, batchSize, failAfterBatches, failure, afterBatch } = this;
     return {
+      snapshotAt: new Date(),
       count: async () => rows.length,
       batches: async function* () {
         for (let start = 0, read = 0; start < rows.length; start += batchSize, read++) {

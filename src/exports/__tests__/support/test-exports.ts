@@ -15,6 +15,8 @@ import type { ExportQueryPlanner } from '../../query/export-query.planner';
 import type { ExportColumn, ExportQueryProvider, FilterSpec } from '../../query/export-query.provider';
 import { ExportQueryRegistry } from '../../query/export-query.registry';
 import { RetentionService } from '../../retention/retention.service';
+import { ReadThrottleFactory } from '../../rows/read-throttle';
+import type { ServerLoadProbe } from '../../rows/server-load.probe';
 import type { WorkerRegistry } from '../../workers/worker-registry.service';
 import { CsvWriter } from '../../writers/csv.writer';
 import { ExportFormats } from '../../writers/export-formats';
@@ -142,6 +144,8 @@ export function newTestExports(env: NodeJS.ProcessEnv = {}): TestExports {
     registry,
     planner,
     mocks.rows,
+    // No EXPORT_MAX_DB_LOAD in these configs, so the load is never read.
+    new ReadThrottleFactory(config, {} as ServerLoadProbe),
     formats,
     mocks.storage,
     audit,
