@@ -4,7 +4,7 @@ import { In, LessThan, Repository } from 'typeorm';
 import type { EntityManager, SelectQueryBuilder, UpdateResult } from 'typeorm';
 import type { CsvOptions } from './csv-options';
 import { ACTIVE_STATUSES, ExportJob } from './export-job.entity';
-import { ExportChangeFeed } from './live/export-change.feed';
+import { ExportChangeFeed } from '../live/export-change.feed';
 import type { ExportCompression, ExportFormat, ExportNotify, ExportStatus } from './export-job.entity';
 import { OwnerQuota } from './owner-quota';
 

@@ -9,7 +9,7 @@ import type { CsvOptions } from './csv-options';
 import { CreateExportDto } from './dto/create-export.dto';
 import { EXPORT_FORMATS } from './export-job.entity';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
-import { webhookUrlProblem } from './notifications/notification.errors';
+import { webhookUrlProblem } from '../notifications/notification.errors';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
 import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';

@@ -4,7 +4,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { AppConfig } from '../../config/app-config';
 import { ExportAuditService } from '../audit/export-audit.service';
 import { ExportJobsRepository } from '../export-jobs.repository';
-import { ExportNotifier } from '../notifications/export-notifier.service';
+import { ExportNotifier } from '../../notifications/export-notifier.service';
 import { RetentionService } from '../retention/retention.service';
 import { PartialFileSweeper } from '../storage/partial-file.sweeper';
 import { WorkerRegistry } from '../workers/worker-registry.service';

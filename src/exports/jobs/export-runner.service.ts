@@ -9,7 +9,7 @@ import { csvOptionsOf } from '../csv-options';
 import { ClaimLostError, ExportBusyError, PermanentExportError, userFacingError } from '../export.errors';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
-import { ExportNotifier } from '../notifications/export-notifier.service';
+import { ExportNotifier } from '../../notifications/export-notifier.service';
 import { exportFileName } from '../export-naming';
 import { formatCount } from '../format-count';
 import { resolveColumns } from '../query/export-filters';
