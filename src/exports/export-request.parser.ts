@@ -3,16 +3,15 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { ValidationError } from 'class-validator';
 import type { AuthUser } from '../auth/auth-user';
-import { AppConfig } from '../config/app-config';
 import { parseCsvOptions } from './csv-options';
 import type { CsvOptions } from './csv-options';
 import { CreateExportDto } from './dto/create-export.dto';
 import { EXPORT_FORMATS } from './export-job.entity';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
-import { webhookUrlProblem } from '../notifications/notification.errors';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
 import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';
+import { NotifyTargetChecks } from './ports/notify-target-checks';
 import { ExportQueryRegistry, mayExport } from './query/export-query.registry';
 
 export interface ParsedExportRequest {
@@ -38,7 +37,7 @@ const COMPRESSIBLE_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson'];
 export class ExportRequestParser {
   constructor(
     private readonly registry: ExportQueryRegistry,
-    private readonly config: AppConfig,
+    private readonly notifyChecks: NotifyTargetChecks,
   ) {}
 
   parse(body: unknown, user: AuthUser): ParsedExportRequest {
@@ -72,12 +71,7 @@ export class ExportRequestParser {
         `compression applies to ${COMPRESSIBLE_FORMATS.join(', ')} only; ${String(dto.format)} files are already compressed or not streamable`,
       );
     }
-    if (dto.notify?.email && !this.config.smtpUrl) {
-      errors.push('notify.email cannot be used: email is not configured on this server (SMTP_URL is unset)');
-    }
-    const webhookProblem =
-      typeof dto.notify?.webhook_url === 'string' ? webhookUrlProblem(dto.notify.webhook_url, this.config.webhookAllowPrivate) : undefined;
-    if (webhookProblem) errors.push(webhookProblem);
+    if (typeof dto.notify === 'object' && dto.notify !== null) errors.push(...this.notifyChecks.problems(dto.notify));
     if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
 
     return {

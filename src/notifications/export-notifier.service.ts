@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
 import type { ExportStatus } from '../exports/export-job.entity';
 import { ExportJobsRepository } from '../exports/export-jobs.repository';
+import { ExportEvents } from '../exports/ports/export-events';
 import { NOTIFICATION_CHANNELS } from './export-notification.entity';
 import type { NotificationOutcome } from './export-notification.entity';
 import { notifyTarget } from './notification-delivery.service';
@@ -9,16 +11,24 @@ import { NotificationQueue } from './notification-queue';
 
 const OUTCOMES: Partial<Record<ExportStatus, NotificationOutcome>> = { COMPLETED: 'completed', FAILED: 'failed' };
 
-/** Announces an export's final outcome to its notify targets, once per outcome however often it is called. */
+/**
+ * Announces an export's final outcome to its notify targets, once per outcome however often it is
+ * called; hears of outcomes and maintenance sweeps through the engine's ExportEvents.
+ */
 @Injectable()
-export class ExportNotifier {
+export class ExportNotifier implements OnModuleInit {
   private readonly logger = new Logger(ExportNotifier.name);
 
   constructor(
     private readonly jobs: ExportJobsRepository,
     private readonly outbox: NotificationOutbox,
     private readonly queue: NotificationQueue,
+    private readonly events: ExportEvents,
   ) {}
+
+  onModuleInit(): void {
+    this.events.listen({ finished: (exportId) => this.announce(exportId), swept: () => this.resumePending() });
+  }
 
   /** Call once the outcome is recorded. Never throws: the export's outcome stands whatever happens here. */
   async announce(exportId: number): Promise<void> {

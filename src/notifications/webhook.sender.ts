@@ -46,7 +46,7 @@ export class WebhookSender {
   private readonly lookup: LookupFunction;
 
   constructor(private readonly config: AppConfig) {
-    this.lookup = guardedLookup(config.webhookAllowPrivate);
+    this.lookup = guardedLookup(config.webhookAllowPrivate, (host, refusal) => new RefusedWebhookHostError(host, refusal));
   }
 
   async send(url: string, owner: string, event: ExportEventPayload): Promise<void> {

@@ -2,7 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { ProcessRole } from '../app-role';
+import { forRoles } from '../app-role';
+import type { AppRole } from '../app-role';
 import type { AppConfig } from '../config/app-config';
 import { BullmqScheduleTrigger } from './bullmq-schedule.trigger';
 import { ExportSchedule } from './export-schedule.entity';
@@ -19,19 +20,16 @@ import { SchedulesService } from './schedules.service';
 /**
  * Scheduled exports. With Redis the API registers BullMQ job schedulers and worker processes run
  * the occurrences and reconcile the schedulers with export_schedules; without it one process fires
- * them from timers. The CLI has no part in it.
+ * them from timers (see README.md here). It makes exports through the engine's ExportsService.
  */
 @Module({})
 export class SchedulesModule {
-  static forRoot(config: AppConfig, role: ProcessRole): DynamicModule {
-    if (role === 'cli') return { module: SchedulesModule };
-    const servesApi = role === 'all' || role === 'api';
-    const runsWorker = role === 'all' || role === 'worker';
+  static forRoot(config: AppConfig, role: AppRole): DynamicModule {
     const triggers: Provider[] = config.redisUrl
       ? [
           BullmqScheduleTrigger,
           { provide: ScheduleTrigger, useExisting: BullmqScheduleTrigger },
-          ...(runsWorker ? [ScheduleWorker, ScheduleReconciler] : []),
+          ...forRoles(role, { worker: [ScheduleWorker, ScheduleReconciler] }),
         ]
       : [InProcessScheduleTrigger, { provide: ScheduleTrigger, useExisting: InProcessScheduleTrigger }];
     return {
@@ -40,8 +38,13 @@ export class SchedulesModule {
         TypeOrmModule.forFeature([ExportSchedule]),
         ...(config.redisUrl ? [BullModule.registerQueue({ name: SCHEDULE_QUEUE })] : []),
       ],
-      controllers: servesApi ? [SchedulesController] : [],
-      providers: [ExportSchedulesRepository, ScheduleRunner, ...(servesApi ? [ScheduleRequestParser, SchedulesService] : []), ...triggers],
+      controllers: forRoles(role, { api: [SchedulesController] }),
+      providers: [
+        ExportSchedulesRepository,
+        ScheduleRunner,
+        ...forRoles(role, { api: [ScheduleRequestParser, SchedulesService] }),
+        ...triggers,
+      ],
     };
   }
 }

@@ -166,8 +166,10 @@ describe(guardedLookup.name, () => {
 
   const lookUp = (resolve: Resolver, hostname: string, options: LookupOptions, allowPrivate = false) =>
     new Promise<{ address: string | LookupAddress[]; family?: number }>((done, fail) =>
-      guardedLookup(allowPrivate, resolve)(hostname, options, (error, address, family) =>
-        error ? fail(error) : done({ address, family }),
+      guardedLookup(allowPrivate, (host, refusal) => new RefusedWebhookHostError(host, refusal), resolve)(
+        hostname,
+        options,
+        (error, address, family) => (error ? fail(error) : done({ address, family })),
       ),
     );
 
