@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { withinDeadline } from '../exports/jobs/bullmq-export.queue';
+import { settleConnection, watchConnection, withinDeadline } from '../redis/queue-producer';
 import { NOTIFICATION_QUEUE, NotificationQueue } from './notification-queue';
 
 export interface NotificationJobData {
@@ -16,12 +16,11 @@ export class BullmqNotificationQueue extends NotificationQueue implements Before
 
   constructor(@InjectQueue(NOTIFICATION_QUEUE) private readonly queue: Queue<NotificationJobData>) {
     super();
-    queue.on('error', (error) => this.logger.warn(`Notification queue connection: ${error.message}`));
+    watchConnection(queue, this.logger, 'Notification queue');
   }
 
-  /** As for the export queue: closing before BullMQ's connect-time check ends makes it emit an unhandled error. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await withinDeadline(() => this.queue.waitUntilReady()).catch(() => undefined);
+  beforeApplicationShutdown(): Promise<void> {
+    return settleConnection(this.queue);
   }
 
   async enqueue(notificationId: number): Promise<void> {

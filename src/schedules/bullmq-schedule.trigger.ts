@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { withinDeadline } from '../exports/jobs/bullmq-export.queue';
+import { settleConnection, watchConnection, withinDeadline } from '../redis/queue-producer';
 import { RETRY_BASE_DELAY_MS } from '../exports/jobs/export-queue';
 import { SCHEDULE_QUEUE, ScheduleTrigger } from './schedule-trigger';
 import type { ScheduleJobData, ScheduleTiming } from './schedule-trigger';
@@ -21,12 +21,11 @@ export class BullmqScheduleTrigger extends ScheduleTrigger implements BeforeAppl
 
   constructor(@InjectQueue(SCHEDULE_QUEUE) private readonly queue: Queue<ScheduleJobData>) {
     super();
-    queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
+    watchConnection(queue, this.logger, 'Queue');
   }
 
-  /** See BullmqExportQueue: let BullMQ's connect-time check finish before closing. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await withinDeadline(() => this.queue.waitUntilReady()).catch(() => undefined);
+  beforeApplicationShutdown(): Promise<void> {
+    return settleConnection(this.queue);
   }
 
   async upsert(schedule: ScheduleTiming): Promise<void> {
