@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { ValidationError } from 'class-validator';
@@ -7,6 +7,7 @@ import { parseCsvOptions } from './csv-options';
 import type { CsvOptions } from './csv-options';
 import { CreateExportDto } from './dto/create-export.dto';
 import { EXPORT_FORMATS } from './export-job.entity';
+import { ExportsException, ExportsExceptionCode } from './exports.exception';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
@@ -42,7 +43,7 @@ export class ExportRequestParser {
 
   parse(body: unknown, user: AuthUser): ParsedExportRequest {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new BadRequestException(['The request body must be a JSON object']);
+      throw new ExportsException(ExportsExceptionCode.VALIDATION_FAILED, ['The request body must be a JSON object']);
     }
     const dto = plainToInstance(CreateExportDto, body);
     const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).flatMap((error) => messagesOf(error));
@@ -55,10 +56,11 @@ export class ExportRequestParser {
           .map((permitted) => permitted.exportType)
           .join(', ')}`,
       );
-      throw new BadRequestException([...new Set(errors)]);
+      throw new ExportsException(ExportsExceptionCode.VALIDATION_FAILED, [...new Set(errors)]);
     }
     if (!mayExport(user, provider)) {
-      throw new ForbiddenException(
+      throw new ExportsException(
+        ExportsExceptionCode.TYPE_FORBIDDEN,
         `${provider.exportType} exports need the ${String(provider.requiredRole)} role, which your token does not have; nothing was created.`,
       );
     }
@@ -72,7 +74,7 @@ export class ExportRequestParser {
       );
     }
     if (typeof dto.notify === 'object' && dto.notify !== null) errors.push(...this.notifyChecks.problems(dto.notify));
-    if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
+    if (errors.length > 0) throw new ExportsException(ExportsExceptionCode.VALIDATION_FAILED, [...new Set(errors)]);
 
     return {
       provider,

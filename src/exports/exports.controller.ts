@@ -45,7 +45,8 @@ import { ExportTypeDto } from './dto/export-type.dto';
 import { PageQueryDto } from './dto/page-query.dto';
 import { ExportEventDto } from './dto/export-event.dto';
 import { sendDownload } from './download-response';
-import { ExportsService, TooManyActiveExportsException } from './exports.service';
+import { TooManyActiveExportsException } from './exports.exception';
+import { ExportsService } from './exports.service';
 import { ExportQueryRegistry } from './query/export-query.registry';
 
 @ApiTags('exports')

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
+import { LiveException, LiveExceptionCode } from './live.exception';
 
 export interface SignedDownload {
   /** Path on this API; no bearer header needed until it expires. */
@@ -48,10 +49,12 @@ export class ExportAccessSigner {
   /** Throws 403 unless the link was signed here for this export and has not expired. */
   verifyDownload(exportId: number, expires: unknown, signature: unknown, now = Date.now()): void {
     if (typeof expires !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(expires)) {
-      throw new ForbiddenException('This download link is not valid');
+      throw new LiveException(LiveExceptionCode.DOWNLOAD_LINK_INVALID, 'This download link is not valid');
     }
-    if (!sameSignature(signature, this.linkSignature(exportId, expires))) throw new ForbiddenException('This download link is not valid');
-    if (Number(expires) * 1000 < now) throw new ForbiddenException('This download link has expired; ask for a new one');
+    if (!sameSignature(signature, this.linkSignature(exportId, expires)))
+      throw new LiveException(LiveExceptionCode.DOWNLOAD_LINK_INVALID, 'This download link is not valid');
+    if (Number(expires) * 1000 < now)
+      throw new LiveException(LiveExceptionCode.DOWNLOAD_LINK_EXPIRED, 'This download link has expired; ask for a new one');
   }
 
   signEvents(user: AuthUser, exportId: number, now = Date.now()): EventsToken {
@@ -66,11 +69,12 @@ export class ExportAccessSigner {
   verifyEvents(exportId: number, token: string, now = Date.now()): { user: AuthUser; expiresAt: Date } {
     const [payload, signature, extra] = token.split('.');
     if (!payload || !signature || extra !== undefined || !sameSignature(signature, this.eventsSignature(payload))) {
-      throw new UnauthorizedException('The events token is not valid');
+      throw new LiveException(LiveExceptionCode.EVENTS_TOKEN_INVALID, 'The events token is not valid');
     }
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; adm: boolean; eid: number; exp: number };
-    if (claims.eid !== exportId) throw new UnauthorizedException('The events token is for another export');
-    if (claims.exp * 1000 < now) throw new UnauthorizedException('The events token has expired; ask for a new one');
+    if (claims.eid !== exportId) throw new LiveException(LiveExceptionCode.EVENTS_TOKEN_INVALID, 'The events token is for another export');
+    if (claims.exp * 1000 < now)
+      throw new LiveException(LiveExceptionCode.EVENTS_TOKEN_EXPIRED, 'The events token has expired; ask for a new one');
     return { user: { id: claims.sub, roles: claims.adm ? ['admin'] : [], isAdmin: claims.adm }, expiresAt: new Date(claims.exp * 1000) };
   }
 

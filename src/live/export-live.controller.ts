@@ -1,19 +1,4 @@
-import {
-  Controller,
-  Get,
-  UnauthorizedException,
-  Headers,
-  HttpCode,
-  HttpException,
-  HttpStatus,
-  Param,
-  ParseIntPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-  StreamableFile,
-} from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseIntPipe, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -42,6 +27,7 @@ import { EventStreamSlots } from './event-stream-slots';
 import { ExportAccessSigner } from './export-access.signer';
 import { ExportStatusHub } from './export-status.hub';
 import { streamStatus } from './export-status.stream';
+import { LiveException, LiveExceptionCode } from './live.exception';
 import { sendDownload } from '../exports/download-response';
 
 class DownloadLinkDto {
@@ -150,10 +136,10 @@ export class ExportLiveController {
     await this.exports.findVisible(user, id);
     const release = this.slots.take(user.id);
     if (!release) {
-      res.setHeader('Retry-After', String(STREAM_RETRY_AFTER_S));
-      throw new HttpException(
+      throw new LiveException(
+        LiveExceptionCode.TOO_MANY_STREAMS,
         `You have ${this.slots.cap} live-progress streams open, the most allowed at once. Close one, or follow this export with GET /api/exports/${id}/status, then try again.`,
-        HttpStatus.TOO_MANY_REQUESTS,
+        STREAM_RETRY_AFTER_S,
       );
     }
     streamStatus(req, res, { watch: (onStatus) => this.hub.watch(id, onStatus), endsAt: expiresAt, onEnd: release });
@@ -163,6 +149,6 @@ export class ExportLiveController {
     const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (bearer) return { user: await this.tokens.verify(bearer), expiresAt: jwtExpiry(bearer) };
     if (typeof token === 'string' && token.length > 0 && token.length < 1024) return this.signer.verifyEvents(id, token);
-    throw new UnauthorizedException('A bearer token or an events token is required');
+    throw new LiveException(LiveExceptionCode.UNAUTHENTICATED, 'A bearer token or an events token is required');
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AuthUser } from '../auth/auth-user';
@@ -6,9 +6,11 @@ import { AppConfig } from '../config/app-config';
 import type { CsvOptions } from '../exports/csv-options';
 import type { ExportCompression, ExportFormat, ExportNotify } from '../exports/export-job.entity';
 import { ExportRequestParser } from '../exports/export-request.parser';
+import { ExportsException, ExportsExceptionCode } from '../exports/exports.exception';
 import { ExportQueryRegistry } from '../exports/query/export-query.registry';
 import { canonicalTimeZone, cronError, shortestInterval } from './cron.util';
 import { ScheduleFieldsDto } from './dto/create-schedule.dto';
+import { SchedulesException, SchedulesExceptionCode } from './schedules.exception';
 import { isRelativeDateRange, RELATIVE_DATE_RANGES, resolveRelativeDates } from './relative-dates.util';
 import type { RelativeDateRange } from './relative-dates.util';
 
@@ -56,7 +58,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function messages(error: BadRequestException): string[] {
+function messages(error: ExportsException): string[] {
   const message = (error.getResponse() as { message?: unknown }).message;
   return Array.isArray(message) ? message.map(String) : [String(message)];
 }
@@ -75,7 +77,7 @@ export class ScheduleRequestParser {
 
   parse(body: unknown, owner: AuthUser, now = new Date()): ParsedSchedule {
     if (!isPlainObject(body)) {
-      throw new BadRequestException(['The request body must be a JSON object']);
+      throw new SchedulesException(SchedulesExceptionCode.VALIDATION_FAILED, ['The request body must be a JSON object']);
     }
     const { name, cron, timezone, relative_dates, ...exportBody } = body;
     const fields = plainToInstance(ScheduleFieldsDto, { name, cron, timezone, relative_dates });
@@ -91,10 +93,10 @@ export class ScheduleRequestParser {
     try {
       this.exportParser.parse(exportBodyAt(request, now, zone ?? 'UTC'), owner);
     } catch (error) {
-      if (!(error instanceof BadRequestException)) throw error;
+      if (!(error instanceof ExportsException && error.code === ExportsExceptionCode.VALIDATION_FAILED)) throw error;
       errors.push(...messages(error));
     }
-    if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
+    if (errors.length > 0) throw new SchedulesException(SchedulesExceptionCode.VALIDATION_FAILED, [...new Set(errors)]);
     return { name: fields.name ?? null, cron: fields.cron.trim(), timezone: zone as string, request };
   }
 

@@ -1,6 +1,7 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { PermanentExportError } from '../exports/export.errors';
-import { ExportsService, TooManyActiveExportsException } from '../exports/exports.service';
+import { TooManyActiveExportsException } from '../exports/exports.exception';
+import { ExportsService } from '../exports/exports.service';
 import { authUser } from '../auth/auth-user';
 import type { AuthUser } from '../auth/auth-user';
 import type { ExportSchedule } from './export-schedule.entity';

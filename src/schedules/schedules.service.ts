@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { MAX_PER_PAGE } from '../exports/dto/page-query.dto';
@@ -9,6 +9,7 @@ import type { ExportSchedule } from './export-schedule.entity';
 import { ExportSchedulesRepository } from './export-schedules.repository';
 import { ScheduleRequestParser, serializeRequest } from './schedule-request.parser';
 import { ScheduleTrigger } from './schedule-trigger';
+import { SchedulesException, SchedulesExceptionCode } from './schedules.exception';
 
 const TRIGGER_UNAVAILABLE = 'The scheduler queue is unavailable right now, so nothing was changed. Try again in a minute.';
 /** One page holds a user's whole list at the default MAX_SCHEDULES_PER_USER. */
@@ -46,7 +47,8 @@ export class SchedulesService {
       request: serializeRequest(parsed.request),
     });
     if ('held' in created) {
-      throw new ConflictException(
+      throw new SchedulesException(
+        SchedulesExceptionCode.TOO_MANY_SCHEDULES,
         `You have ${created.held} schedules, the most allowed per user (${cap}). Delete one you no longer need, then create this one.`,
       );
     }
@@ -56,7 +58,7 @@ export class SchedulesService {
     } catch (error) {
       await this.schedules.delete(schedule.id);
       this.logger.error(`Could not register schedule ${schedule.id}: ${(error as Error).message}`);
-      throw new ServiceUnavailableException(TRIGGER_UNAVAILABLE);
+      throw new SchedulesException(SchedulesExceptionCode.SCHEDULER_UNAVAILABLE, TRIGGER_UNAVAILABLE);
     }
     return ScheduleDto.from(schedule);
   }
@@ -97,7 +99,8 @@ export class SchedulesService {
   /** The schedule if the caller may see it; otherwise 404 whether or not it exists. */
   private async findVisible(user: AuthUser, id: string): Promise<ExportSchedule> {
     const schedule = await this.schedules.findById(id);
-    if (!schedule || (schedule.user_id !== user.id && !user.isAdmin)) throw new NotFoundException(`Schedule ${id} not found`);
+    if (!schedule || (schedule.user_id !== user.id && !user.isAdmin))
+      throw new SchedulesException(SchedulesExceptionCode.SCHEDULE_NOT_FOUND, `Schedule ${id} not found`);
     return schedule;
   }
 }
