@@ -19,6 +19,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swcEsm },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // The web page's ES modules import each other as `./api.js` (what the browser loads); jest reads the .ts.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/src/**/__tests__/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 120000,

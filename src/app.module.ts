@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule, Type } from '@nestjs/common';
+import { forRoles } from './app-role';
 import type { AppRole } from './app-role';
 import { AuthModule, globalAuthGuard } from './auth/auth.module';
 import { SignInModule } from './auth/sign-in.module';
@@ -10,14 +11,16 @@ import { DOMAIN_MODULES } from './domains';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { RateLimitModule, rateLimitGuard } from './http/rate-limit.module';
+import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { TracingShutdown } from './tracing/tracing-shutdown';
 
 @Module({})
 export class AppModule {
   /** `domains`: the domain modules to serve (every one in `src/domains.ts` unless a test brings its own). */
   static forRoot(config: AppConfig, role: AppRole, domains: readonly Type[] = DOMAIN_MODULES): DynamicModule {
-    const servesHttp = role !== 'worker';
     return {
       module: AppModule,
       imports: [
@@ -27,10 +30,13 @@ export class AppModule {
         AuthModule,
         ...domains,
         ExportsModule.forRoot(config, role),
-        ...(servesHttp ? [HealthModule, RateLimitModule, SignInModule.forRoot(config)] : []),
+        LiveModule.forRoot(config, role),
+        SchedulesModule.forRoot(config, role),
+        NotificationsModule.forRoot(config, role),
+        ...forRoles(role, { api: [HealthModule, RateLimitModule, SignInModule.forRoot(config)] }),
       ],
       // Order matters: authenticate first, so the rate limiter can key on the user.
-      providers: [...(servesHttp ? [globalAuthGuard, rateLimitGuard] : []), TracingShutdown],
+      providers: [...forRoles(role, { api: [globalAuthGuard, rateLimitGuard] }), TracingShutdown],
     };
   }
 }

@@ -5,7 +5,8 @@ import { CommandFactory } from 'nest-commander';
 import { exitCodeOf } from './cli/cli-errors';
 import { CliModule } from './cli/cli.module';
 import { packageVersion } from './cli/version';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfig } from './config/app-config';
+import { exitOnStartupError } from './config/config-error';
 import { stopTracing, tracingEnabled } from './tracing/tracing';
 
 /** A command's error: its message, and the exit code its kind calls for (once the last spans are sent). */
@@ -25,10 +26,4 @@ async function main(): Promise<void> {
   await stopTracing();
 }
 
-main().catch((error: unknown) => {
-  // One line for a configuration mistake; the stack for the unexpected.
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { parseRole } from './app-role';
 import type { AppRole } from './app-role';
 import { ConfigError, loadConfig } from './config/app-config';
+import { exitOnStartupError } from './config/config-error';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { serveWorkerMetrics } from './metrics/worker-metrics.server';
@@ -64,10 +65,4 @@ async function main(): Promise<void> {
   await (role === 'worker' ? startWorker(config) : startHttp(config, role));
 }
 
-main().catch((error: unknown) => {
-  // One clear line for configuration mistakes; the stack only for the unexpected.
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

@@ -148,7 +148,10 @@ describe('CLI as an API client: request, wait, download against a separate serve
 
     it('exits 1 when the export is not downloadable or not there', async () => {
       expectExit(await client.cli('exports', 'download', '999999', '--output', stack.exportDir), 1);
-      expectExit(await client.cli('exports', 'wait', '999999'), 1);
+      const missing = await client.cli('exports', 'wait', '999999');
+      expectExit(missing, 1);
+      // The problem's detail, said once (its `message` repeats it for older clients).
+      expect(missing.stderr.match(/Export 999999 not found/g)).toHaveLength(1);
     });
 
     it('lists every exports verb in `cli --help` and prints the package version for --version', async () => {

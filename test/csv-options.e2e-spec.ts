@@ -1,4 +1,4 @@
-import { ScheduleRunner } from '../src/exports/schedules/schedule-runner.service';
+import { ScheduleRunner } from '../src/schedules/schedule-runner.service';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
 import { download, expectedCsvRows, parseCsv, pythonCsv, requestExport, waitForExport } from './support/exports';
 import { ezpassRows, insertRows } from './support/factories';

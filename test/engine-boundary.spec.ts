@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Type } from '@nestjs/common';
 import { getMetadataArgsStorage } from 'typeorm';
 import { domainEntities } from '../src/database/domain-module';
@@ -55,5 +56,45 @@ describe('The export engine knows no concrete export type', () => {
     expect(domainFolders.length).toBeGreaterThanOrEqual(5);
     const imports = gitGrep(['-E', `from '(\\.\\./)+(${domainFolders.join('|')}|domains)(/|')`, '--', ENGINE]);
     expect(imports).toEqual([]);
+  });
+});
+
+/** Every `.ts` file under `dir`, as paths relative to the repository. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(repo, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => relative(repo, join(entry.parentPath, entry.name)));
+}
+
+/** The repository paths a file's relative imports (static, dynamic, require) point at. */
+function importedPaths(file: string): string[] {
+  const text = readFileSync(join(repo, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)'(\.{1,2}\/[^']*)'/gm)].map(
+    (match) => match[1],
+  );
+  return specifiers.map((specifier) => relative(repo, resolve(repo, dirname(file), specifier)));
+}
+
+/** Modules built on the engine: the engine reaches them only through its ports (src/exports/ports). */
+const SIBLINGS = ['src/live', 'src/schedules', 'src/notifications', 'src/net', 'src/cli', 'src/ops'];
+const DOMAINS = ['src/fleet', 'src/ezpass', 'src/pvb', 'src/curb', 'src/ledger', 'src/domains'];
+
+describe('The export engine depends on no module built on it', () => {
+  it('reads the imports of every engine file', () => {
+    const files = sourceFiles(ENGINE);
+    expect(files.length).toBeGreaterThan(50);
+    expect(importedPaths('src/exports/exports.module.ts')).toContain('src/exports/ports/export-events');
+  });
+
+  it('imports nothing from live, schedules, notifications, net, the CLI, ops or a domain module', () => {
+    const forbidden = [...SIBLINGS, ...DOMAINS];
+    const crossings = sourceFiles(ENGINE).flatMap((file) =>
+      importedPaths(file)
+        .filter((target) =>
+          forbidden.some((folder) => target === folder || target.startsWith(`${folder}/`) || target.startsWith(`${folder}.`)),
+        )
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(crossings).toEqual([]);
   });
 });

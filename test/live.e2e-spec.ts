@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ExportJobsRepository } from '../src/exports/export-jobs.repository';
-import { ExportAccessSigner } from '../src/exports/live/export-access.signer';
-import { ExportChangeFeed } from '../src/exports/live/export-change.feed';
+import { ExportAccessSigner } from '../src/live/export-access.signer';
+import { ExportChangeFeed } from '../src/live/export-change.feed';
 import type { ServerSentEvent } from '../web/src/sse';
 import { download, requestExport, waitForExport } from './support/exports';
 import type { StatusBody } from './support/exports';

@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { ExportNotifier } from '../src/exports/notifications/export-notifier.service';
-import type { ExportEventPayload } from '../src/exports/notifications/notification-content';
-import { NOTIFICATION_QUEUE } from '../src/exports/notifications/notification-queue';
+import { ExportNotifier } from '../src/notifications/export-notifier.service';
+import type { ExportEventPayload } from '../src/notifications/notification-content';
+import { NOTIFICATION_QUEUE } from '../src/notifications/notification-queue';
 import { redisOptions } from '../src/redis/redis-options';
 import { parseCsv, requestExport, waitForExport } from './support/exports';
 import { ezpassRows, insertRows } from './support/factories';

@@ -1,4 +1,4 @@
-import { ScheduleRunner } from '../src/exports/schedules/schedule-runner.service';
+import { ScheduleRunner } from '../src/schedules/schedule-runner.service';
 import { ezpassRows, insertRows } from './support/factories';
 import { waitForExport } from './support/exports';
 import { createTestStack, startTestApp } from './support/test-app';

@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
-import { ExportNotifier } from '../src/exports/notifications/export-notifier.service';
-import { NOTIFICATION_QUEUE } from '../src/exports/notifications/notification-queue';
+import { ExportNotifier } from '../src/notifications/export-notifier.service';
+import { NOTIFICATION_QUEUE } from '../src/notifications/notification-queue';
 import { redisOptions } from '../src/redis/redis-options';
 import { requestExport, waitForExport } from './support/exports';
 import { ezpassRows, insertRows } from './support/factories';

@@ -1,6 +1,7 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { AppConfig, parseDuration } from '../config/app-config';
+import { AuthException, AuthExceptionCode } from './auth.exception';
 import { rolesAt } from './auth-user';
 import type { AuthUser } from './auth-user';
 import { JwtVerifier } from './jwt-verifier';
@@ -45,7 +46,7 @@ export class TokenService {
   /** The same check as the bearer guard's. */
   async verify(token: string): Promise<AuthUser> {
     const verified = await this.verifier.verify(token);
-    if (!verified) throw new UnauthorizedException('A valid bearer token is required');
+    if (!verified) throw new AuthException(AuthExceptionCode.UNAUTHENTICATED, 'A valid bearer token is required');
     return verified.user;
   }
 }

@@ -4,9 +4,9 @@ import { In, LessThan, Repository } from 'typeorm';
 import type { EntityManager, SelectQueryBuilder, UpdateResult } from 'typeorm';
 import type { CsvOptions } from './csv-options';
 import { ACTIVE_STATUSES, ExportJob } from './export-job.entity';
-import { ExportChangeFeed } from './live/export-change.feed';
 import type { ExportCompression, ExportFormat, ExportNotify, ExportStatus } from './export-job.entity';
 import { OwnerQuota } from './owner-quota';
+import { ExportEvents } from './ports/export-events';
 
 export interface NewExportJob {
   userId: string;
@@ -73,14 +73,14 @@ export function sqlTime(date: Date): string {
 export class ExportJobsRepository {
   constructor(
     @InjectRepository(ExportJob) private readonly repo: Repository<ExportJob>,
-    private readonly changes: ExportChangeFeed,
+    private readonly events: ExportEvents,
     private readonly quota: OwnerQuota,
   ) {}
 
   /** True when the conditional update hit the row; live event streams hear about it. */
   private announce(id: number, result: UpdateResult): boolean {
     const hit = (result.affected ?? 0) === 1;
-    if (hit) this.changes.publish(id);
+    if (hit) this.events.changed(id);
     return hit;
   }
 
@@ -139,7 +139,7 @@ export class ExportJobsRepository {
           .where({ id, user_id: userId, status: In([...RETRYABLE_STATUSES]) }),
     });
     if (!outcome.written) return { active: outcome.held };
-    if (outcome.affected === 1) this.changes.publish(id);
+    if (outcome.affected === 1) this.events.changed(id);
     return { reset: outcome.affected === 1 };
   }
 

@@ -1,18 +1,18 @@
-import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { ValidationError } from 'class-validator';
 import type { AuthUser } from '../auth/auth-user';
-import { AppConfig } from '../config/app-config';
 import { parseCsvOptions } from './csv-options';
 import type { CsvOptions } from './csv-options';
 import { CreateExportDto } from './dto/create-export.dto';
 import { EXPORT_FORMATS } from './export-job.entity';
+import { ExportsException, ExportsExceptionCode } from './exports.exception';
 import type { ExportCompression, ExportFormat, ExportNotify } from './export-job.entity';
-import { webhookUrlProblem } from './notifications/notification.errors';
 import { parseFilters, resolveColumns } from './query/export-filters';
 import type { NormalizedFilters } from './query/export-filters';
 import type { ExportColumn, ExportQueryProvider } from './query/export-query.provider';
+import { NotifyTargetChecks } from './ports/notify-target-checks';
 import { ExportQueryRegistry, mayExport } from './query/export-query.registry';
 
 export interface ParsedExportRequest {
@@ -38,12 +38,12 @@ const COMPRESSIBLE_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson'];
 export class ExportRequestParser {
   constructor(
     private readonly registry: ExportQueryRegistry,
-    private readonly config: AppConfig,
+    private readonly notifyChecks: NotifyTargetChecks,
   ) {}
 
   parse(body: unknown, user: AuthUser): ParsedExportRequest {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new BadRequestException(['The request body must be a JSON object']);
+      throw new ExportsException(ExportsExceptionCode.VALIDATION_FAILED, ['The request body must be a JSON object']);
     }
     const dto = plainToInstance(CreateExportDto, body);
     const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).flatMap((error) => messagesOf(error));
@@ -56,10 +56,11 @@ export class ExportRequestParser {
           .map((permitted) => permitted.exportType)
           .join(', ')}`,
       );
-      throw new BadRequestException([...new Set(errors)]);
+      throw new ExportsException(ExportsExceptionCode.VALIDATION_FAILED, [...new Set(errors)]);
     }
     if (!mayExport(user, provider)) {
-      throw new ForbiddenException(
+      throw new ExportsException(
+        ExportsExceptionCode.TYPE_FORBIDDEN,
         `${provider.exportType} exports need the ${String(provider.requiredRole)} role, which your token does not have; nothing was created.`,
       );
     }
@@ -72,13 +73,8 @@ export class ExportRequestParser {
         `compression applies to ${COMPRESSIBLE_FORMATS.join(', ')} only; ${String(dto.format)} files are already compressed or not streamable`,
       );
     }
-    if (dto.notify?.email && !this.config.smtpUrl) {
-      errors.push('notify.email cannot be used: email is not configured on this server (SMTP_URL is unset)');
-    }
-    const webhookProblem =
-      typeof dto.notify?.webhook_url === 'string' ? webhookUrlProblem(dto.notify.webhook_url, this.config.webhookAllowPrivate) : undefined;
-    if (webhookProblem) errors.push(webhookProblem);
-    if (errors.length > 0) throw new BadRequestException([...new Set(errors)]);
+    if (typeof dto.notify === 'object' && dto.notify !== null) errors.push(...this.notifyChecks.problems(dto.notify));
+    if (errors.length > 0) throw new ExportsException(ExportsExceptionCode.VALIDATION_FAILED, [...new Set(errors)]);
 
     return {
       provider,

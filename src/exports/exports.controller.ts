@@ -45,7 +45,8 @@ import { PageQueryDto } from './dto/page-query.dto';
 import { ExportEventDto } from './dto/export-event.dto';
 import type { RangeHeaders } from './byte-range';
 import { ApiDownloadResponses, DownloadRanges, sendDownload } from './download-response';
-import { ExportsService, TooManyActiveExportsException } from './exports.service';
+import { TooManyActiveExportsException } from './exports.exception';
+import { ExportsService } from './exports.service';
 import { ExportQueryRegistry } from './query/export-query.registry';
 
 @ApiTags('exports')

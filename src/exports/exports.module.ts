@@ -3,11 +3,12 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { forRoles } from '../app-role';
+import type { ProcessRole } from '../app-role';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { redisOptions } from '../redis/redis-options';
 import { queueTelemetry } from '../tracing/tracing';
-import type { ProcessRole } from '../app-role';
 import { DeferredExportQueue } from './jobs/deferred-export.queue';
 import { ExportGauges, ExportMetrics } from '../metrics/export-metrics.service';
 import { MetricsController } from '../metrics/metrics.controller';
@@ -15,23 +16,17 @@ import { ExportAuditService } from './audit/export-audit.service';
 import { ExportEvent } from './audit/export-event.entity';
 import { ExportJob } from './export-job.entity';
 import { ExportMaintenance } from './jobs/export-maintenance.service';
-import { ExportOpsService } from './ops/export-ops.service';
+import { ExportOpsService } from './jobs/export-ops.service';
 import { RetentionService } from './retention/retention.service';
 import { ExportWorkerRecord } from './workers/export-worker.entity';
 import { WorkerRegistry } from './workers/worker-registry.service';
 import { ExportJobsRepository } from './export-jobs.repository';
-import { NotificationsModule } from './notifications/notifications.module';
 import { ExportRequestParser } from './export-request.parser';
 import { ExportsController } from './exports.controller';
-import { EventStreamSlots } from './live/event-stream-slots';
-import { ExportAccessSigner } from './live/export-access.signer';
-import { ExportChangeFeed, InProcessExportChangeFeed } from './live/export-change.feed';
-import { ExportLiveController } from './live/export-live.controller';
-import { ExportStatusHub } from './live/export-status.hub';
-import { RedisExportChangeFeed } from './live/redis-export-change.feed';
 import { ExportsService } from './exports.service';
 import { OwnerQuota } from './owner-quota';
-import { SchedulesModule } from './schedules/schedules.module';
+import { ExportEvents } from './ports/export-events';
+import { NotifyTargetChecks } from './ports/notify-target-checks';
 import { BullmqExportQueue } from './jobs/bullmq-export.queue';
 import { EXPORT_QUEUE, ExportQueue, RETRY_BASE_DELAY_MS } from './jobs/export-queue';
 import { ExportRunner } from './jobs/export-runner.service';
@@ -68,33 +63,33 @@ function storageProvider({ s3 }: AppConfig): Provider {
     : { provide: ExportStorage, useClass: LocalExportStorage };
 }
 
-/** The export engine. The queue is BullMQ when REDIS_URL is set, in-process otherwise. */
+/**
+ * The export engine (see README.md here). The queue is BullMQ when REDIS_URL is set, in-process
+ * otherwise. Global: the modules beside it (live, schedules, notifications), health, metrics and the
+ * CLI use its exported services and ports without re-importing it.
+ */
 @Module({})
 export class ExportsModule {
   static forRoot(config: AppConfig, role: ProcessRole): DynamicModule {
-    const runsWorker = role === 'all' || role === 'worker';
     const queueProviders: Provider[] = config.redisUrl
-      ? [{ provide: ExportQueue, useClass: BullmqExportQueue }, ...(runsWorker ? [ExportWorker] : [])]
+      ? [{ provide: ExportQueue, useClass: BullmqExportQueue }, ...forRoles(role, { worker: [ExportWorker] })]
       : role === 'cli'
         ? [{ provide: ExportQueue, useClass: DeferredExportQueue }]
         : [InProcessExportQueue, { provide: ExportQueue, useExisting: InProcessExportQueue }];
 
     return {
       module: ExportsModule,
-      // Health, metrics and the CLI use the engine's services without re-importing it.
       global: true,
       imports: [
         DiscoveryModule,
         AuthModule,
-        SchedulesModule.forRoot(config, role),
         TypeOrmModule.forFeature([ExportJob, ExportEvent, ExportWorkerRecord]),
-        NotificationsModule.forRoot(config, role),
         ...(config.redisUrl
           ? [
               BullModule.forRoot({
                 connection: redisOptions(config.redisUrl),
                 prefix: config.queuePrefix,
-                // Shared by every queue registered here (exports, notifications, schedules).
+                // Shared by every queue of the app (exports here, notifications and schedules beside).
                 ...queueTelemetry(),
               }),
               BullModule.registerQueue({
@@ -109,7 +104,7 @@ export class ExportsModule {
             ]
           : []),
       ],
-      controllers: role === 'all' || role === 'api' ? [ExportsController, ExportLiveController, MetricsController] : [],
+      controllers: forRoles(role, { api: [ExportsController, MetricsController] }),
       providers: [
         ExportQueryRegistry,
         ExportQueryPlanner,
@@ -124,15 +119,14 @@ export class ExportsModule {
         ExportRunner,
         ExportAuditService,
         ExportMetrics,
-        ...(role === 'all' || role === 'api' ? [ExportGauges, ExportStatusHub, EventStreamSlots] : []),
+        ...forRoles<Provider>(role, { api: [ExportGauges], worker: [ExportMaintenance, PartialFileSweeper] }),
         RetentionService,
         WorkerRegistry,
-        ...(runsWorker ? [ExportMaintenance, PartialFileSweeper] : []),
+        ExportEvents,
+        NotifyTargetChecks,
         ...WRITERS,
         { provide: FORMAT_WRITERS, useFactory: (...writers: ExportFormatWriter[]) => writers, inject: WRITERS },
         ExportFormats,
-        ExportAccessSigner,
-        { provide: ExportChangeFeed, useClass: config.redisUrl ? RedisExportChangeFeed : InProcessExportChangeFeed },
         storageProvider(config),
         { provide: RowSourceFactory, useClass: config.database.kind === 'mysql' ? MysqlRowSourceFactory : SqliteRowSourceFactory },
         ...queueProviders,
@@ -149,6 +143,8 @@ export class ExportsModule {
         RetentionService,
         WorkerRegistry,
         ExportAuditService,
+        ExportEvents,
+        NotifyTargetChecks,
       ],
     };
   }

@@ -1,17 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  GoneException,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  Logger,
-  NotFoundException,
-  ServiceUnavailableException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { selectRange, startsAtFirstByte, storedFileEtag } from './byte-range';
@@ -21,14 +9,15 @@ import type { ExportEvent } from './audit/export-event.entity';
 import { ExportPageDto, ExportStatusDto } from './dto/export-status.dto';
 import { MAX_PER_PAGE } from './dto/page-query.dto';
 import type { ExportJob } from './export-job.entity';
+import { ExportsException, ExportsExceptionCode, TooManyActiveExportsException } from './exports.exception';
 import { ExportJobsRepository } from './export-jobs.repository';
 import type { JobPageFilter } from './export-jobs.repository';
 import { ExportRequestParser } from './export-request.parser';
 import { formatCount } from './format-count';
 import type { ParsedExportRequest } from './export-request.parser';
 import { ExportQueue } from './jobs/export-queue';
-import { ExportOpsService } from './ops/export-ops.service';
-import { OpsError } from './ops/ops.error';
+import { ExportOpsService } from './jobs/export-ops.service';
+import { OpsError } from './jobs/ops.error';
 import { ExportQueryPlanner } from './query/export-query.planner';
 import { ExportStorage } from './storage/export-storage';
 import type { StoredFile } from './storage/export-storage';
@@ -68,21 +57,8 @@ export interface RequestOrigin {
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-const ACTIVE_LIMIT_RETRY_AFTER_S = 30;
 /** The client follows the redirect at once; the URL only has to be valid when the download starts. */
 const PRESIGNED_URL_TTL_S = 300;
-
-/** 429 with Retry-After: the caller has as many exports running as allowed. */
-export class TooManyActiveExportsException extends HttpException {
-  readonly retryAfterSeconds = ACTIVE_LIMIT_RETRY_AFTER_S;
-
-  constructor(readonly active: number) {
-    super(
-      `You have ${active} exports pending or running, the most allowed at once. Wait for one to finish or cancel one, then try again.`,
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
-  }
-}
 
 function requestHash(request: ParsedExportRequest): string {
   const canonical = JSON.stringify([
@@ -116,7 +92,7 @@ export class ExportsService {
 
   async request(user: AuthUser, body: unknown, idempotencyKey?: string, origin?: RequestOrigin): Promise<RequestOutcome> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestException(['Idempotency-Key must be 1-128 visible ASCII characters']);
+      throw new ExportsException(ExportsExceptionCode.VALIDATION_FAILED, ['Idempotency-Key must be 1-128 visible ASCII characters']);
     }
     const request = this.parser.parse(body, user);
     const hash = requestHash(request);
@@ -156,7 +132,10 @@ export class ExportsService {
     } catch (error) {
       await this.jobs.delete(job.id);
       this.logger.error(`Could not queue export ${job.id}: ${(error as Error).message}`);
-      throw new ServiceUnavailableException('The export queue is unavailable right now, so no export was created. Try again in a minute.');
+      throw new ExportsException(
+        ExportsExceptionCode.QUEUE_UNAVAILABLE,
+        'The export queue is unavailable right now, so no export was created. Try again in a minute.',
+      );
     }
     await this.audit.record(job.id, 'created', user.id, `${job.export_type} ${job.format}`);
     return { job, created: true };
@@ -168,7 +147,8 @@ export class ExportsService {
     const earlier = await this.jobs.findByIdempotencyKey(user.id, key);
     if (!earlier) return null;
     if (earlier.request_hash !== hash) {
-      throw new UnprocessableEntityException(
+      throw new ExportsException(
+        ExportsExceptionCode.IDEMPOTENCY_KEY_REUSED,
         'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
       );
     }
@@ -180,7 +160,8 @@ export class ExportsService {
     if (maxRecords === undefined) return;
     const total = await this.planner.count(this.planner.plan(request.provider, request.filters, request.columns));
     if (total > maxRecords) {
-      throw new UnprocessableEntityException(
+      throw new ExportsException(
+        ExportsExceptionCode.FORMAT_LIMIT_EXCEEDED,
         `${formatCount(total)} records match these filters; ${request.format} exports are limited to ${formatCount(maxRecords)}. Narrow the filters or choose csv, json or excel.`,
       );
     }
@@ -189,7 +170,8 @@ export class ExportsService {
   /** The job if the caller may see it; otherwise 404 whether or not it exists. */
   async findVisible(user: AuthUser, id: number): Promise<ExportJob> {
     const job = await this.jobs.findById(id);
-    if (!job || (job.user_id !== user.id && !user.isAdmin)) throw new NotFoundException(`Export ${id} not found`);
+    if (!job || (job.user_id !== user.id && !user.isAdmin))
+      throw new ExportsException(ExportsExceptionCode.EXPORT_NOT_FOUND, `Export ${id} not found`);
     return job;
   }
 
@@ -206,7 +188,10 @@ export class ExportsService {
   /** Everyone's exports, for admins: 403 for anyone else, whose own list is my-exports. */
   async listAll(user: AuthUser, filter: JobPageFilter, page = 1, perPage = 10): Promise<ExportPageDto> {
     if (!user.isAdmin) {
-      throw new ForbiddenException("Only admins can list everyone's exports; your own are at GET /api/exports/my-exports.");
+      throw new ExportsException(
+        ExportsExceptionCode.ADMINS_ONLY,
+        "Only admins can list everyone's exports; your own are at GET /api/exports/my-exports.",
+      );
     }
     const size = Math.min(perPage, MAX_PER_PAGE);
     const [jobs, total] = await this.jobs.page(filter, page, size);
@@ -220,7 +205,10 @@ export class ExportsService {
   async retry(user: AuthUser, id: number): Promise<ExportStatusDto> {
     const job = await this.findVisible(user, id);
     if (job.status !== 'FAILED' && job.status !== 'CANCELLED') {
-      throw new ConflictException(`Export ${id} is ${job.status}; only FAILED or CANCELLED exports can be retried`);
+      throw new ExportsException(
+        ExportsExceptionCode.EXPORT_NOT_RETRYABLE,
+        `Export ${id} is ${job.status}; only FAILED or CANCELLED exports can be retried`,
+      );
     }
     const byOwner = job.user_id === user.id;
     if (byOwner) await this.resetWithinActiveLimit(job);
@@ -228,7 +216,7 @@ export class ExportsService {
       return ExportStatusDto.from(await this.ops.retry(id, user.id, byOwner ? 'retried by its owner' : 'retried by an admin'));
     } catch (error) {
       // Another call changed it since it was read (retried or deleted it first).
-      if (error instanceof OpsError) throw new ConflictException(error.message);
+      if (error instanceof OpsError) throw new ExportsException(ExportsExceptionCode.EXPORT_NOT_RETRYABLE, error.message);
       throw error;
     }
   }
@@ -245,7 +233,12 @@ export class ExportsService {
     // Behind a redirect the storage answers Range and If-Range itself: the API reads Range only for the audit.
     const selection = selectRange(size, etag, this.storage.downloadUrl ? { range: ranges.range } : ranges);
     const download = await this.fileOf(job, { etag, lastModified: job.completed_at }, selection);
-    if (!download) throw new GoneException(`The file of export ${id} is no longer available; request the export again`);
+    if (!download) {
+      throw new ExportsException(
+        ExportsExceptionCode.EXPORT_FILE_GONE,
+        `The file of export ${id} is no longer available; request the export again`,
+      );
+    }
     if (startsAtFirstByte(selection)) await this.audit.record(job.id, 'downloaded', user.id);
     return download;
   }
@@ -268,7 +261,8 @@ export class ExportsService {
   async cancel(user: AuthUser, id: number): Promise<ExportStatusDto> {
     const job = await this.findVisible(user, id);
     if (!(await this.jobs.cancel(job.id))) {
-      throw new ConflictException(
+      throw new ExportsException(
+        ExportsExceptionCode.EXPORT_NOT_CANCELLABLE,
         `Export ${id} is already ${(await this.jobs.findById(id))?.status ?? job.status}; only PENDING or PROCESSING exports can be cancelled`,
       );
     }
@@ -292,9 +286,16 @@ export class ExportsService {
 
   /** 409 until the export is COMPLETED, 410 once retention deleted its file. */
   assertDownloadable(job: ExportJob): asserts job is DownloadableJob {
-    if (job.status === 'EXPIRED') throw new GoneException(`Export ${job.id} has expired and its file was deleted; request it again`);
+    if (job.status === 'EXPIRED')
+      throw new ExportsException(
+        ExportsExceptionCode.EXPORT_EXPIRED,
+        `Export ${job.id} has expired and its file was deleted; request it again`,
+      );
     if (job.status !== 'COMPLETED' || !job.storage_key || !job.file_name || job.file_size === null || !job.completed_at) {
-      throw new ConflictException(`Export ${job.id} is ${job.status}; the file can be downloaded once it is COMPLETED`);
+      throw new ExportsException(
+        ExportsExceptionCode.EXPORT_NOT_READY,
+        `Export ${job.id} is ${job.status}; the file can be downloaded once it is COMPLETED`,
+      );
     }
   }
 }

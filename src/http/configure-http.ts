@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ExportQueryRegistry } from '../exports/query/export-query.registry';
 import express from 'express';
@@ -8,18 +8,21 @@ import helmet from 'helmet';
 import type { AppConfig } from '../config/app-config';
 import { mountExportCenter } from '../export-center/export-center.static';
 import { mountQueueDashboard } from '../ops/queue-dashboard';
+import { HttpExceptionCode, PROBLEM_CONTENT_TYPE, ProblemDetails, problemOf, sendProblem } from './problem-details';
+import { ProblemDetailsFilter } from './problem-details.filter';
 import type { NextFunction, Request, Response } from 'express';
 
 export const BODY_LIMIT = '256kb';
 
-/** Body-parser failures as JSON 400s, never express's HTML error page. */
-function bodyErrorHandler(error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction): void {
+/** Body-parser failures as problem details (400s, as they always were), never express's HTML error page. */
+function bodyErrorHandler(error: { type?: string; status?: number }, req: Request, res: Response, next: NextFunction): void {
+  const refuse = (code: HttpExceptionCode, message: string): void => sendProblem(res, problemOf(400, code, [message], req.path));
   if (error.type === 'entity.too.large') {
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: [`The request body is larger than the ${BODY_LIMIT} limit`] });
+    refuse(HttpExceptionCode.REQUEST_TOO_LARGE, `The request body is larger than the ${BODY_LIMIT} limit`);
   } else if (error.type === 'entity.parse.failed') {
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: ['The request body is not valid JSON'] });
+    refuse(HttpExceptionCode.INVALID_JSON, 'The request body is not valid JSON');
   } else if (error.status && error.status >= 400 && error.status < 500) {
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: ['The request body could not be read'] });
+    refuse(HttpExceptionCode.VALIDATION_FAILED, 'The request body could not be read');
   } else {
     next(error);
   }
@@ -45,6 +48,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.use(express.json({ limit: BODY_LIMIT }), bodyErrorHandler);
   mountQueueDashboard(app, config);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+  app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   const document = SwaggerModule.createDocument(
@@ -55,8 +59,10 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
+    { extraModels: [ProblemDetails] },
   );
   documentExportTypes(document, app.get(ExportQueryRegistry).types());
+  documentProblems(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true } });
 }
 
@@ -65,4 +71,16 @@ function documentExportTypes(document: OpenAPIObject, types: string[]): void {
   const schema = document.components?.schemas?.CreateExportDto as { properties?: Record<string, object> } | undefined;
   const property = schema?.properties?.export_type;
   if (property) Object.assign(property, { enum: types, example: types[0] });
+}
+
+/** Every documented error answer's body: problem details (docs/errors.md lists the codes). */
+function documentProblems(document: OpenAPIObject): void {
+  const body = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetails) } } };
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations as Record<string, { responses?: Record<string, { content?: object }> }>)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (Number(status) >= 400) response.content = body;
+      }
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { DriverIdColumn, MedallionNoColumn, VinColumn } from '../fleet/fleet-reference.columns';
 
 @Entity('ledger_postings')
 export class LedgerPosting {
@@ -12,8 +13,8 @@ export class LedgerPosting {
   @Column({ type: 'varchar', length: 24 }) reference_type!: string;
   @Column({ type: 'varchar', length: 32 }) reference_id!: string;
   @Column({ type: 'varchar', length: 128 }) description!: string;
-  @Column({ type: 'varchar', length: 16, nullable: true }) driver_id!: string | null;
-  @Column({ type: 'varchar', length: 8, nullable: true }) medallion_no!: string | null;
-  @Column({ type: 'varchar', length: 17, nullable: true }) vin!: string | null;
+  @DriverIdColumn() driver_id!: string | null;
+  @MedallionNoColumn() medallion_no!: string | null;
+  @VinColumn() vin!: string | null;
   @Column({ type: 'datetime' }) created_at!: string;
 }

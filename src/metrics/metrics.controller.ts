@@ -1,7 +1,8 @@
-import { Controller, ForbiddenException, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { AuthException, AuthExceptionCode } from '../auth/auth.exception';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ExportMetrics } from './export-metrics.service';
@@ -20,7 +21,7 @@ export class MetricsController {
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   @ApiForbiddenResponse({ description: 'Not an admin' })
   async scrape(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response): Promise<string> {
-    if (!user.isAdmin) throw new ForbiddenException('Metrics are for admins');
+    if (!user.isAdmin) throw new AuthException(AuthExceptionCode.ADMINS_ONLY, 'Metrics are for admins');
     res.setHeader('Content-Type', this.metrics.contentType);
     return this.metrics.text();
   }

@@ -1,11 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bearerToken } from '../auth/bearer-token';
+import { AuthExceptionCode } from '../auth/auth.exception';
 import type { JwtVerifier } from '../auth/jwt-verifier';
+import { problemOf, sendProblem } from '../http/problem-details';
 
 const COOKIE = 'exports_admin';
 
 function deny(res: Response, status: 401 | 403, message: string): void {
-  res.status(status).json({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
+  sendProblem(res, problemOf(status, status === 401 ? AuthExceptionCode.UNAUTHENTICATED : AuthExceptionCode.ADMINS_ONLY, message));
 }
 
 /**

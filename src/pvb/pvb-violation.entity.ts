@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { DriverIdColumn, MedallionNoColumn, VinColumn } from '../fleet/fleet-reference.columns';
 
 @Entity('pvb_violations')
 export class PvbViolation {
@@ -16,8 +17,8 @@ export class PvbViolation {
   @Column({ type: 'decimal', precision: 10, scale: 2 }) penalty_amount!: string;
   @Column({ type: 'decimal', precision: 10, scale: 2 }) amount_due!: string;
   @Column({ type: 'varchar', length: 24 }) status!: string;
-  @Column({ type: 'varchar', length: 16, nullable: true }) driver_id!: string | null;
-  @Column({ type: 'varchar', length: 8, nullable: true }) medallion_no!: string | null;
-  @Column({ type: 'varchar', length: 17, nullable: true }) vin!: string | null;
+  @DriverIdColumn() driver_id!: string | null;
+  @MedallionNoColumn() medallion_no!: string | null;
+  @VinColumn() vin!: string | null;
   @Column({ type: 'datetime' }) created_at!: string;
 }

@@ -14,6 +14,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BullMQOtel } from 'bullmq-otel';
 import type { Telemetry } from 'bullmq';
+import { servesApi } from '../app-role';
 import type { ProcessRole } from '../app-role';
 import { packageVersion } from '../cli/version';
 import { loggableUrl } from '../logging/loggable-url';
@@ -87,7 +88,6 @@ export function startTracingSdk(role: ProcessRole, env: NodeJS.ProcessEnv): Trac
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new OutgoingSpans(new BatchSpanProcessor(exporter))] });
   provider.register();
 
-  const servesHttp = role === 'all' || role === 'api';
   const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
@@ -95,7 +95,7 @@ export function startTracingSdk(role: ProcessRole, env: NodeJS.ProcessEnv): Trac
       // fetch(): the CLI's calls to the API, whose traces the API continues.
       new UndiciInstrumentation(),
       // Only to name server spans by route (`POST /api/exports/request`); Express's layers get no spans of their own.
-      ...(servesHttp
+      ...(servesApi(role)
         ? [
             new ExpressInstrumentation({
               ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],

@@ -11,6 +11,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrations } from '../../src/database/migrate';
 import { DOMAIN_MODULES } from '../../src/domains';
 import { configureHttp } from '../../src/http/configure-http';
+import { watchProblems } from './problems';
 import { createMariaDb, createQueuePrefix, createTempDir, REDIS_SERVER, TEST_JWT_SECRET } from './test-env';
 
 export interface TestStack {
@@ -88,7 +89,16 @@ export async function startTestApp(
     Test.createTestingModule({ imports: [AppModule.forRoot(stack.config, role, stack.domains)] }),
   ).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  // First, so it sees every answer, the body parser's and the dashboard's too.
+  const problems = watchProblems(app);
   configureHttp(app, stack.config);
   await app.init();
-  return { app, http: () => request(app.getHttpServer()), close: () => app.close() };
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      problems.check();
+    },
+  };
 }

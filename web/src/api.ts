@@ -1,11 +1,12 @@
 import type { DownloadLink, ExportAccepted, ExportListQuery, ExportPage, ExportRequestBody, ExportStatus, ExportType } from './types.js';
 
-/** An HTTP error answer; `messages` are the API's own (a 400 names every offending field). */
+/** An HTTP error answer: its stable `code` (docs/errors.md) and the API's own `messages` (a 400 names every offending field). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly messages: string[],
     readonly retryAfterSeconds?: number,
+    readonly code?: string,
   ) {
     super(messages.join(' ') || `HTTP ${status}`);
   }
@@ -21,10 +22,15 @@ export interface SignInOptions {
 export class NetworkError extends Error {}
 
 async function errorOf(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => ({}))) as { message?: unknown };
+  const body = (await response.json().catch(() => ({}))) as { message?: unknown; code?: unknown };
   const messages = Array.isArray(body.message) ? body.message.map(String) : typeof body.message === 'string' ? [body.message] : [];
   const retryAfter = Number(response.headers.get('Retry-After'));
-  return new ApiError(response.status, messages, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  return new ApiError(
+    response.status,
+    messages,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    typeof body.code === 'string' ? body.code : undefined,
+  );
 }
 
 /** The Exports API with the signed-in user's bearer token. */

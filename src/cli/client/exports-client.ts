@@ -30,7 +30,8 @@ async function apiError(response: Response): Promise<ApiError> {
       : typeof value === 'string'
         ? [value]
         : [];
-  const messages = texts(body.errors).length > 0 ? texts(body.errors) : [...texts(body.message), ...texts(body.detail)];
+  // Problem details carry the same words in `message` and `detail`: the first of these that says anything.
+  const messages = [texts(body.errors), texts(body.detail), texts(body.message)].find((found) => found.length > 0) ?? [];
   return new ApiError(response.status, messages);
 }
 

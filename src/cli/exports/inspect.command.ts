@@ -1,5 +1,5 @@
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
-import type { QueueInspection } from '../../exports/ops/export-ops.service';
+import type { QueueInspection } from '../../exports/jobs/export-ops.service';
 import { printJson } from './json-output';
 import { iso, opsJson, runningTable } from './ops-views';
 import { OpsEngine } from './ops-engine';

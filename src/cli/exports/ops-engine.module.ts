@@ -6,8 +6,9 @@ import { ConfigModule } from '../../config/config.module';
 import { DatabaseModule } from '../../database/database.module';
 import { DOMAIN_MODULES } from '../../domains';
 import { ExportsModule } from '../../exports/exports.module';
+import { LiveModule } from '../../live/live.module';
 
-/** The database, the domains and the export engine (which provides ExportOpsService), for the operator verbs. */
+/** The database, the domains, the export engine (which provides ExportOpsService) and its change feed, for the operator verbs. */
 @Module({})
 export class OpsEngineModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -19,6 +20,8 @@ export class OpsEngineModule {
         DatabaseModule.forRoot(DOMAIN_MODULES),
         ...DOMAIN_MODULES,
         ExportsModule.forRoot(config, 'cli'),
+        // The verbs' changes (cancel, retry) reach the API's live streams through its change feed.
+        LiveModule.forRoot(config, 'cli'),
       ],
     };
   }

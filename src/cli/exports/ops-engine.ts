@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config';
 import { runMigrations } from '../../database/migrate';
-import type { ExportOpsService } from '../../exports/ops/export-ops.service';
-import { OpsError } from '../../exports/ops/ops.error';
+import type { ExportOpsService } from '../../exports/jobs/export-ops.service';
+import { OpsError } from '../../exports/jobs/ops.error';
 import { CliFailure } from '../cli-errors';
 
 /**
@@ -19,7 +19,7 @@ export class OpsEngine {
     await runMigrations(this.config.database);
     const [{ OpsEngineModule }, { ExportOpsService }] = await Promise.all([
       import('./ops-engine.module'),
-      import('../../exports/ops/export-ops.service'),
+      import('../../exports/jobs/export-ops.service'),
     ]);
     const app = await NestFactory.createApplicationContext(OpsEngineModule.forRoot(this.config), { logger: ['error'] });
     try {

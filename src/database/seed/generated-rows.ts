@@ -2,14 +2,9 @@
 import type { SeedRun } from './domain-seed';
 import { SeededRandom, deriveSeed } from './seed-random';
 import type { SeedCalendar } from './seed-random';
+import type { RowSource } from './seed-target';
 
-export type SqlValue = string | null;
-
-export interface RowSource {
-  readonly columns: readonly string[];
-  /** Appends the next row's values, in `columns` order, to `out`. */
-  writeRow(out: SqlValue[]): void;
-}
+export type { RowSource, SqlValue } from './seed-target';
 
 /** What one run generates for a table: `count` rows whose business ids start after `offset`. */
 export interface RowPlan {

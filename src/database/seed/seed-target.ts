@@ -4,7 +4,15 @@ import { createConnection } from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { DatabaseConfig } from '../../config/app-config';
 import { MYSQL_SESSION } from '../mysql-session';
-import type { RowSource, SqlValue } from './generated-rows';
+
+export type SqlValue = string | null;
+
+/** A table's generated rows, as the target reads them. */
+export interface RowSource {
+  readonly columns: readonly string[];
+  /** Appends the next row's values, in `columns` order, to `out`. */
+  writeRow(out: SqlValue[]): void;
+}
 
 export type Dialect = 'mysql' | 'sqlite';
 type Param = string | number | null;

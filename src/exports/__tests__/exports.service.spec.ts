@@ -1,5 +1,6 @@
 import { authUser } from '../../auth/auth-user';
-import { ExportsService, TooManyActiveExportsException } from '../exports.service';
+import { TooManyActiveExportsException } from '../exports.exception';
+import { ExportsService } from '../exports.service';
 import { httpErrorOf, newTestExports } from './support/test-exports';
 
 const alice = authUser('alice', []);
@@ -221,7 +222,7 @@ describe(ExportsService.name, () => {
         status: 'COMPLETED',
         storage_key: '1-file.csv',
         file_name: 'tolls_1.csv',
-        file_size: 5,
+        file_size: '5',
         completed_at: new Date(),
       });
       const download = await sut.service.download(alice, done.id);

@@ -4,7 +4,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { AppConfig } from '../../config/app-config';
 import { ExportAuditService } from '../audit/export-audit.service';
 import { ExportJobsRepository } from '../export-jobs.repository';
-import { ExportNotifier } from '../notifications/export-notifier.service';
+import { ExportEvents } from '../ports/export-events';
 import { RetentionService } from '../retention/retention.service';
 import { PartialFileSweeper } from '../storage/partial-file.sweeper';
 import { WorkerRegistry } from '../workers/worker-registry.service';
@@ -34,7 +34,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
     private readonly registry: WorkerRegistry,
     private readonly retention: RetentionService,
     private readonly audit: ExportAuditService,
-    private readonly notifier: ExportNotifier,
+    private readonly events: ExportEvents,
     private readonly partialFiles: PartialFileSweeper,
   ) {}
 
@@ -67,7 +67,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
       await this.retention.expireDue();
       await this.failOrphans();
       await this.requeueLostPending();
-      await this.notifier.resumePending();
+      await this.events.swept();
       // Last: a bucket policy without s3:ListBucketMultipartUploads must not stop the steps above.
       await this.partialFiles.sweep();
     } catch (error) {
@@ -94,7 +94,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, BeforeApplicat
       if (await this.jobs.failIfSilent(job.id, silentSince, ORPHANED_EXPORT_ERROR)) {
         this.logger.warn(`Export ${job.id} had no heartbeat since ${job.heartbeat_at?.toISOString()} and no retry left: FAILED`);
         await this.audit.record(job.id, 'failed', null, ORPHANED_EXPORT_ERROR);
-        await this.notifier.announce(job.id);
+        await this.events.finished(job.id);
       }
     }
   }

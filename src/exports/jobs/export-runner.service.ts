@@ -9,7 +9,7 @@ import { csvOptionsOf } from '../csv-options';
 import { ClaimLostError, ExportBusyError, PermanentExportError, userFacingError } from '../export.errors';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobsRepository } from '../export-jobs.repository';
-import { ExportNotifier } from '../notifications/export-notifier.service';
+import { ExportEvents } from '../ports/export-events';
 import { exportFileName } from '../export-naming';
 import { formatCount } from '../format-count';
 import { resolveColumns } from '../query/export-filters';
@@ -52,7 +52,7 @@ export class ExportRunner {
     private readonly audit: ExportAuditService,
     private readonly workers: WorkerRegistry,
     private readonly metrics: ExportMetrics,
-    private readonly notifier: ExportNotifier,
+    private readonly events: ExportEvents,
   ) {}
 
   /** One attempt, traced as `export.attempt` with its phases (snapshot, write, commit) as child spans. */
@@ -92,7 +92,7 @@ export class ExportRunner {
     try {
       const { records, bytes } = await this.produce(job, token);
       await this.audit.record(exportId, 'completed', null, `${records} records, ${bytes} bytes`);
-      await this.notifier.announce(exportId);
+      await this.events.finished(exportId);
       this.metrics.observe(job.export_type, job.format, 'completed', (Date.now() - started) / 1000, records);
       this.logger.log({
         msg: 'export completed',
@@ -130,7 +130,7 @@ export class ExportRunner {
         error: final ? message : `Attempt ${job.attempts} failed (${message}); retrying.`,
       });
       await this.audit.record(exportId, final ? 'failed' : 'retrying', null, message);
-      if (final) await this.notifier.announce(exportId);
+      if (final) await this.events.finished(exportId);
       this.metrics.observe(job.export_type, job.format, final ? 'failed' : 'retrying', (Date.now() - started) / 1000);
       throw error;
     } finally {

@@ -3,14 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ExportCompression } from '../export-job.entity';
 import { DEFAULT_COMPRESSION_LEVEL } from '../../config/app-config';
+import type { CompressedOutput } from './compressed-output';
 import { zipArchive } from './zip-archive';
-
-export interface CompressedOutput {
-  /** Where the writer writes. */
-  readonly stream: Writable;
-  /** Settles once everything written to `stream` has reached the file, or with the first error. */
-  readonly done: Promise<void>;
-}
 
 interface Compression {
   suffix: string;

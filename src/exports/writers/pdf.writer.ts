@@ -6,7 +6,7 @@ import type { NormalizedFilters } from '../query/export-filters';
 import type { FileColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
-import { PdfChild } from './pdf/child';
+import { PdfChild } from './pdf/pdf-child';
 import type { AssembleDone, AssembleRequest, RenderReply, RenderRequest } from './pdf/protocol';
 
 const MAX_RECORDS = 10_000;
@@ -138,7 +138,7 @@ export class PdfRowWriter implements ExportWriter {
 
     try {
       for (let index = 0; index < renderers; index++) {
-        const renderer: PdfChild = this.fork('renderer', 'pdf-render.child.js', RENDERER_HEAP_MB, (message) =>
+        const renderer: PdfChild = this.fork('renderer', 'pdf/pdf-render.child.js', RENDERER_HEAP_MB, (message) =>
           this.onRendererMessage(renderer, message),
         );
         this.renderers.push(renderer);

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { DEFAULT_COMPRESSION_LEVEL } from '../../config/app-config';
-import type { CompressedOutput } from './compression';
+import type { CompressedOutput } from './compressed-output';
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 

@@ -3,7 +3,7 @@ import type { ExportAuditService } from '../../audit/export-audit.service';
 import { ExportEvent } from '../../audit/export-event.entity';
 import type { ExportEventName } from '../../audit/export-event.entity';
 import { ExportQueue } from '../../jobs/export-queue';
-import type { ExportNotifier } from '../../notifications/export-notifier.service';
+import type { ExportEventListener } from '../../ports/export-events';
 import type { ExportQueryPlan, ExportQueryPlanner } from '../../query/export-query.planner';
 import { RowSourceFactory } from '../../rows/row-source';
 import type { RowSource } from '../../rows/row-source';
@@ -155,11 +155,11 @@ export class FakeRowSources extends RowSourceFactory {
   }
 }
 
-/** Which exports' outcomes were announced, in order. */
-export class FakeExportNotifier implements Pick<ExportNotifier, 'announce'> {
+/** Which exports' outcomes the engine announced, in order (what notifications would hear). */
+export class FinishedExports implements ExportEventListener {
   readonly announced: number[] = [];
 
-  async announce(exportId: number): Promise<void> {
+  async finished(exportId: number): Promise<void> {
     this.announced.push(exportId);
   }
 }

@@ -9,8 +9,9 @@ import type { ExportJobsRepository } from '../../export-jobs.repository';
 import { ExportRequestParser } from '../../export-request.parser';
 import { ExportsService } from '../../exports.service';
 import { ExportRunner } from '../../jobs/export-runner.service';
-import type { ExportNotifier } from '../../notifications/export-notifier.service';
-import { ExportOpsService } from '../../ops/export-ops.service';
+import { ExportOpsService } from '../../jobs/export-ops.service';
+import { ExportEvents } from '../../ports/export-events';
+import { NotifyTargetChecks } from '../../ports/notify-target-checks';
 import type { ExportQueryPlanner } from '../../query/export-query.planner';
 import type { ExportColumn, ExportQueryProvider, FilterSpec } from '../../query/export-query.provider';
 import { ExportQueryRegistry } from '../../query/export-query.registry';
@@ -28,7 +29,7 @@ import { FakeExportJobsRepository } from './fake-export-jobs.repository';
 import {
   FakeExportAudit,
   FakeExportMetrics,
-  FakeExportNotifier,
+  FinishedExports,
   FakeExportPlanner,
   FakeExportQueue,
   FakeExportStorage,
@@ -94,19 +95,26 @@ export interface ExportMocks {
   audit: FakeExportAudit;
   planner: FakeExportPlanner;
   rows: FakeRowSources;
-  notifier: FakeExportNotifier;
+  notifier: FinishedExports;
   workers: FakeWorkerRegistry;
   metrics: FakeExportMetrics;
 }
 
 export interface TestExports {
-  sut: { service: ExportsService; runner: ExportRunner; parser: ExportRequestParser; registry: ExportQueryRegistry; config: AppConfig };
+  sut: {
+    service: ExportsService;
+    runner: ExportRunner;
+    parser: ExportRequestParser;
+    registry: ExportQueryRegistry;
+    notifyChecks: NotifyTargetChecks;
+    config: AppConfig;
+  };
   mocks: ExportMocks;
 }
 
 /**
  * The engine's services over in-memory fakes (immich's `newTestService`): the real parser, registry,
- * writers, ops and runner; fake jobs table, queue, storage, audit, planner, row sources and notifier.
+ * writers, ops and runner; fake jobs table, queue, storage, audit, planner, row sources, and a listener of what the engine announces finished.
  */
 export function newTestExports(env: NodeJS.ProcessEnv = {}): TestExports {
   // The services log every outcome; the specs assert outcomes instead (jest gives each spec file its own Logger).
@@ -119,7 +127,7 @@ export function newTestExports(env: NodeJS.ProcessEnv = {}): TestExports {
     audit: new FakeExportAudit(),
     planner: new FakeExportPlanner(),
     rows: new FakeRowSources(),
-    notifier: new FakeExportNotifier(),
+    notifier: new FinishedExports(),
     workers: new FakeWorkerRegistry(),
     metrics: new FakeExportMetrics(),
   };
@@ -128,7 +136,10 @@ export function newTestExports(env: NodeJS.ProcessEnv = {}): TestExports {
   const audit = mocks.audit as unknown as ExportAuditService;
   const planner = mocks.planner as unknown as ExportQueryPlanner;
   const registry = registryOf([new TollsFixtureQuery(), new WidgetsFixtureQuery()]);
-  const parser = new ExportRequestParser(registry, config);
+  const notifyChecks = new NotifyTargetChecks();
+  const parser = new ExportRequestParser(registry, notifyChecks);
+  const events = new ExportEvents();
+  events.listen(mocks.notifier);
   const formats = realFormats(config);
   const ops = new ExportOpsService(
     jobs,
@@ -151,9 +162,9 @@ export function newTestExports(env: NodeJS.ProcessEnv = {}): TestExports {
     audit,
     mocks.workers as unknown as WorkerRegistry,
     mocks.metrics as unknown as ExportMetrics,
-    mocks.notifier as unknown as ExportNotifier,
+    events,
   );
-  return { sut: { service, runner, parser, registry, config }, mocks };
+  return { sut: { service, runner, parser, registry, notifyChecks, config }, mocks };
 }
 
 /** The HTTP exception a call throws, or rejects with, as status and response body; fails the test if it does not. */
