@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
@@ -96,6 +96,37 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   dir?.remove();
+});
+
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string): string =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
+
+function anchorsOf(doc: string): Set<string> {
+  const text = readFileSync(join(ROOT, doc), 'utf8').replace(/```[\s\S]*?```/g, '');
+  return new Set([...text.matchAll(/^#+ (.*)$/gm)].map((match) => anchorOf(match[1])));
+}
+
+describe('The links between the README and docs/', () => {
+  it('reach files that exist and headings they have', () => {
+    const broken = DOCS.flatMap((doc) =>
+      [...readFileSync(join(ROOT, doc), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((match) => match[1])
+        .filter((target) => !/^(https?:|mailto:)/.test(target))
+        .filter((target) => {
+          const [path, anchor] = target.split('#');
+          const file = path === '' ? doc : posix.join(posix.dirname(doc), path);
+          if (!existsSync(join(ROOT, file))) return true;
+          return anchor !== undefined && file.endsWith('.md') && !anchorsOf(file).has(anchor);
+        })
+        .map((target) => `${doc}: ${target}`),
+    );
+    expect(broken).toEqual([]);
+  });
 });
 
 describe('The commands in the README and docs/', () => {

@@ -20,7 +20,7 @@ import { unzipEntry, unzipTest } from './support/zip-files';
 
 const EZPASS = new EzpassExportQuery();
 const DEFAULT_COLUMNS = EZPASS.columns.filter((column) => !column.optional);
-/** `UPDATE_SCREENSHOT=1 npx jest test/export-center.e2e-spec.ts` refreshes the README's picture of a running export. */
+/** `UPDATE_SCREENSHOT=1 npx jest test/export-center.e2e-spec.ts` refreshes the docs' picture of a running export. */
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? join(__dirname, '..', 'docs', 'export-center.png') : undefined;
 /** ... and its picture of the admin view. */
 const ADMIN_SCREENSHOT = process.env.UPDATE_SCREENSHOT ? join(__dirname, '..', 'docs', 'export-center-admin.png') : undefined;

@@ -80,7 +80,7 @@ describe.each([
   });
 });
 
-/** Import paths resolved to repository paths, with the fixture folder read as the README's `src/inspections`. */
+/** Import paths resolved to repository paths, with the fixture folder read as the docs' `src/inspections`. */
 function normalized(text: string, file: string): string {
   return text.replace(/from '(\.[^']+)'/g, (_match, specifier: string) => {
     const resolved = posix.join(posix.dirname(file), specifier).replace(FIXTURE, SOURCE);
@@ -88,12 +88,8 @@ function normalized(text: string, file: string): string {
   });
 }
 
-describe('README: Adding an export type', () => {
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  const section = readme.slice(
-    readme.indexOf('### Adding an export type'),
-    readme.indexOf('\n## ', readme.indexOf('### Adding an export type')),
-  );
+describe('docs/adding-an-export-type.md', () => {
+  const section = readFileSync(join(repo, 'docs', 'adding-an-export-type.md'), 'utf8');
   const blocks = [...section.matchAll(/```ts\n\/\/ (src\/inspections\/\S+)\n([\s\S]*?)```/g)].map(([, path, code]) => ({ path, code }));
 
   it('shows every file of the fixture type that the test above exports', () => {
