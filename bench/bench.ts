@@ -5,10 +5,12 @@
  * Env: BENCH_MYSQL (server URL, default mysql://root@127.0.0.1:3306), BENCH_REDIS (redis://127.0.0.1:6379),
  * BENCH_SIZES (10000,100000,1000000), BENCH_FORMATS (csv,json,ndjson,excel,pdf; csv.gz, json.gz, ndjson.gz for
  * gzip and csv.zip, json.zip, ndjson.zip for zip compression; csv-unjoined and excel-unjoined for EZPass without the joined driver_name; balances for a
- * LEDGER_BALANCES csv over the postings), BENCH_QUICK=1 (small sizes, for CI).
+ * LEDGER_BALANCES csv over the postings), BENCH_LARGE_FORMATS (csv,csv.gz,json,excel: what sizes of 10M and up run),
+ * BENCH_KEEP_FILES (a folder the files are moved to), BENCH_MAX_DB_LOAD (Threads_running=3: the
+ * concurrency run is repeated with it as EXPORT_MAX_DB_LOAD; empty skips that), BENCH_QUICK=1 (small sizes, for CI).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -25,6 +27,13 @@ const MYSQL = process.env.BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306';
 const REDIS = process.env.BENCH_REDIS ?? 'redis://127.0.0.1:6379';
 const SIZES = (process.env.BENCH_SIZES ?? (quick ? '1000,5000' : '10000,100000,1000000')).split(',').map(Number);
 const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,csv-unjoined,json,excel,excel-unjoined,pdf,balances').split(',');
+/** Sizes from 10M rows up run only these (the flat-memory and linear-time check). */
+const LARGE_FORMATS = (process.env.BENCH_LARGE_FORMATS ?? 'csv,csv.gz,json,excel').split(',');
+const LARGE = 10_000_000;
+/** Where to keep the exported files (for opening them afterwards); deleted with their run otherwise. */
+const KEEP_FILES = process.env.BENCH_KEEP_FILES;
+/** The load limit of the throttled concurrency run (gh-ost's --max-load); BENCH_MAX_DB_LOAD= skips that run. */
+const MAX_DB_LOAD = process.env.BENCH_MAX_DB_LOAD ?? 'Threads_running=3';
 const PDF_ROWS = 10_000;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 /** EZPass's default columns; driver_name is joined from drivers, the rest are the table's own. */
@@ -180,6 +189,11 @@ async function measure(rows: number, format: string, databaseUrl: string, baseli
     return { rows, format, seconds, rssMb, bytes, baseline };
   } finally {
     await Promise.all([stop(api), stop(worker)]);
+    if (KEEP_FILES) {
+      mkdirSync(KEEP_FILES, { recursive: true });
+      for (const name of readdirSync(dir).filter((file) => !file.startsWith('.')))
+        renameSync(join(dir, name), join(KEEP_FILES, `${rows}-${name}`));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -216,14 +230,22 @@ async function main(): Promise<void> {
     log(`${rows} rows: baseline ${rowsBaseline.toFixed(2)} s (balances ${balancesBaseline.toFixed(2)} s)`);
     for (const format of FORMATS) {
       if (format === 'pdf' ? rows !== (quick ? 1000 : PDF_ROWS) : !SIZES.includes(rows)) continue;
+      if (rows >= LARGE && !LARGE_FORMATS.includes(format)) continue;
       results.push(await measure(rows, format, databaseUrl, format === 'balances' ? balancesBaseline : rowsBaseline));
     }
   }
   let table = markdown(results);
   if (!quick && SIZES.includes(1_000_000) && process.env.BENCH_CONCURRENCY !== '0') {
     log('4 concurrent 1M-row CSV exports on 2 workers ...');
-    const concurrency = await runConcurrency({ databaseUrl: `${MYSQL}/exports_bench_1000000`, redisUrl: REDIS, rows: 1_000_000, log });
+    const databaseUrl = `${MYSQL}/exports_bench_1000000`;
+    const concurrency = await runConcurrency({ databaseUrl, redisUrl: REDIS, rows: 1_000_000, log });
     table += `\n${concurrencyMarkdown(concurrency)}`;
+    if (MAX_DB_LOAD) {
+      log(`the same with EXPORT_MAX_DB_LOAD=${MAX_DB_LOAD} ...`);
+      const env = { EXPORT_MAX_DB_LOAD: MAX_DB_LOAD };
+      const throttled = await runConcurrency({ databaseUrl, redisUrl: REDIS, rows: 1_000_000, log, env });
+      table += `\n${concurrencyMarkdown(throttled, env)}`;
+    }
   }
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   writeFileSync(join(ROOT, 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks.md'), table);

@@ -54,6 +54,8 @@ export interface ConcurrencyOptions {
   timeoutMs?: number;
   /** Status load with the same settings for this long once the exports are done, for comparison (5). */
   idleStatusSeconds?: number;
+  /** Extra environment of the API and workers, e.g. `EXPORT_MAX_DB_LOAD` for a throttled run. */
+  env?: Record<string, string>;
 }
 
 export interface LatencySummary {
@@ -299,6 +301,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
       MAX_ACTIVE_EXPORTS: String(Math.max(5, exportCount)),
       // The status load is one user polling far above the per-user default of 600 requests/min.
       RATE_LIMIT_PER_MINUTE: '10000000',
+      ...options.env,
     };
     const api = start('api', env);
     processes.push(api);
@@ -510,12 +513,18 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
 const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
 
 /** A `## Concurrent exports` section for docs/benchmarks.md. */
-export function concurrencyMarkdown(result: ConcurrencyResult): string {
+export function concurrencyMarkdown(result: ConcurrencyResult, env: Record<string, string> = {}): string {
   const n = (value: number): string => Math.round(value).toLocaleString('en-US');
   const { status, inserts, diagnostics: d } = result;
   const check = (ok: boolean): string => (ok ? 'met' : '**missed**');
   const lines = [
-    '## Concurrent exports',
+    `## Concurrent exports${
+      Object.keys(env).length > 0
+        ? `, with ${Object.entries(env)
+            .map(([name, value]) => `\`${name}=${value}\``)
+            .join(' ')}`
+        : ''
+    }`,
     '',
     `Measured on ${result.date}: ${result.exports} concurrent CSV exports of all ${n(result.rows)} EZPass rows on ${result.workers} worker processes ` +
       `(EXPORT_CONCURRENCY=${result.workerConcurrency} each) behind 1 API process. Meanwhile autocannon polls \`GET /api/exports/{id}/status\` ` +
