@@ -7,7 +7,8 @@
  * gzip and csv.zip, json.zip, ndjson.zip for zip compression; csv-unjoined and excel-unjoined for EZPass without the joined driver_name; balances for a
  * LEDGER_BALANCES csv over the postings), BENCH_LARGE_FORMATS (csv,csv.gz,json,excel: what sizes of 10M and up run),
  * BENCH_KEEP_FILES (a folder the files are moved to), BENCH_MAX_DB_LOAD (Threads_running=3: the
- * concurrency run is repeated with it as EXPORT_MAX_DB_LOAD; empty skips that), BENCH_QUICK=1 (small sizes, for CI).
+ * concurrency run is repeated with it as EXPORT_MAX_DB_LOAD; empty skips that), BENCH_OUT (the file under docs/ the
+ * tables go to: benchmarks.md), BENCH_QUICK=1 (small sizes, for CI).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -228,9 +229,8 @@ async function main(): Promise<void> {
       median([await baselineSeconds(databaseUrl, sql), await baselineSeconds(databaseUrl, sql), await baselineSeconds(databaseUrl, sql)]);
     const [rowsBaseline, balancesBaseline] = [await baseline(BASELINE_SQL), await baseline(BALANCES_BASELINE_SQL)];
     log(`${rows} rows: baseline ${rowsBaseline.toFixed(2)} s (balances ${balancesBaseline.toFixed(2)} s)`);
-    for (const format of FORMATS) {
+    for (const format of rows >= LARGE ? LARGE_FORMATS : FORMATS) {
       if (format === 'pdf' ? rows !== (quick ? 1000 : PDF_ROWS) : !SIZES.includes(rows)) continue;
-      if (rows >= LARGE && !LARGE_FORMATS.includes(format)) continue;
       results.push(await measure(rows, format, databaseUrl, format === 'balances' ? balancesBaseline : rowsBaseline));
     }
   }
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
     }
   }
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
-  writeFileSync(join(ROOT, 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks.md'), table);
+  writeFileSync(join(ROOT, 'docs', process.env.BENCH_OUT ?? (quick ? 'benchmarks-quick.md' : 'benchmarks.md')), table);
   process.stdout.write(table);
 }
 
