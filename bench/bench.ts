@@ -8,7 +8,7 @@
  * LEDGER_BALANCES csv over the postings), BENCH_LARGE_FORMATS (csv,csv.gz,json,excel: what sizes of 10M and up run),
  * BENCH_KEEP_FILES (a folder the files are moved to), BENCH_MAX_DB_LOAD (Threads_running=3: the
  * concurrency run is repeated with it as EXPORT_MAX_DB_LOAD; empty skips that), BENCH_OUT (the file under docs/ the
- * tables go to: benchmarks.md), BENCH_QUICK=1 (small sizes, for CI).
+ * tables go to: benchmarks.md), BENCH_MAX_ROWS_PER_SECOND (added to the throttled run), BENCH_QUICK=1 (small sizes, for CI).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -242,7 +242,8 @@ async function main(): Promise<void> {
     table += `\n${concurrencyMarkdown(concurrency)}`;
     if (MAX_DB_LOAD) {
       log(`the same with EXPORT_MAX_DB_LOAD=${MAX_DB_LOAD} ...`);
-      const env = { EXPORT_MAX_DB_LOAD: MAX_DB_LOAD };
+      const env: Record<string, string> = { EXPORT_MAX_DB_LOAD: MAX_DB_LOAD };
+      if (process.env.BENCH_MAX_ROWS_PER_SECOND) env.EXPORT_MAX_ROWS_PER_SECOND = process.env.BENCH_MAX_ROWS_PER_SECOND;
       const throttled = await runConcurrency({ databaseUrl, redisUrl: REDIS, rows: 1_000_000, log, env });
       table += `\n${concurrencyMarkdown(throttled, env)}`;
     }
