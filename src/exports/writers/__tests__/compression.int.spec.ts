@@ -6,21 +6,13 @@ import { createTempDir } from '../../../../test/support/test-env';
 import { pythonZipNames, unzipEntry, unzipTest, zipEntries } from '../../../../test/support/zip-files';
 import { compressedContentType, compressedExtension, compressedOutput } from '../compression';
 import { CsvWriter } from '../csv.writer';
-import type { ExportRow, ExportWriteContext } from '../export-writer';
-import { COLUMNS } from './writer-fixtures';
+import type { ExportRow } from '../export-writer';
+import { writeContext } from './writer-fixtures';
 
 /** 20,000 rows: several coalesced chunks in, several compressed chunks out. */
 const rows: ExportRow[] = Array.from({ length: 20_000 }, (_, i) => [i, `Driver ${i}`, '2024-01-31 23:30:00', '2024-01-31', '-12.50', null]);
 
-const context: ExportWriteContext = {
-  exportId: 7,
-  exportType: 'TOLLS',
-  title: 'Bridge tolls',
-  columns: COLUMNS,
-  filters: {},
-  totalRecords: rows.length,
-  generatedAt: new Date(),
-};
+const context = writeContext({ totalRecords: rows.length });
 
 const ENTRY = 'tolls_2024-01-01_7.csv';
 

@@ -6,8 +6,8 @@ import { CSV_DELIMITERS, CSV_LINE_ENDINGS, DEFAULT_CSV_OPTIONS, parseCsvOptions 
 import type { CsvOptions } from '../../csv-options';
 import { CsvWriter } from '../csv.writer';
 import { guardFormula } from '../export-writer';
-import type { ExportRow, ExportWriteContext } from '../export-writer';
-import { COLUMNS, edgeRows } from './writer-fixtures';
+import type { ExportRow } from '../export-writer';
+import { COLUMNS, edgeRows, writeContext } from './writer-fixtures';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const HEADER = COLUMNS.map((column) => column.header);
@@ -26,16 +26,7 @@ const EXPECTED = ROWS.map((row) =>
 );
 
 async function writeCsv(rows: ExportRow[], csv?: CsvOptions): Promise<Buffer> {
-  const context: ExportWriteContext = {
-    exportId: 7,
-    exportType: 'TOLLS',
-    title: 'Bridge tolls',
-    columns: COLUMNS,
-    filters: {},
-    totalRecords: rows.length,
-    generatedAt: new Date(),
-    csv,
-  };
+  const context = writeContext({ totalRecords: rows.length, csv });
   const out = new PassThrough();
   const writer = new CsvWriter().open(out, context);
   // Rows are handed over as copies: the writer guards text in place.

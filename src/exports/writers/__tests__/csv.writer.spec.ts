@@ -2,18 +2,10 @@ import { PassThrough } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { parseString } from '@fast-csv/parse';
 import { CsvWriter } from '../csv.writer';
-import type { ExportRow, ExportWriteContext } from '../export-writer';
-import { COLUMNS } from './writer-fixtures';
+import type { ExportRow } from '../export-writer';
+import { writeContext } from './writer-fixtures';
 
-const context: ExportWriteContext = {
-  exportId: 7,
-  exportType: 'TOLLS',
-  title: 'Bridge tolls',
-  columns: COLUMNS,
-  filters: {},
-  totalRecords: 0,
-  generatedAt: new Date(),
-};
+const context = writeContext();
 
 async function writeCsv(rows: ExportRow[]): Promise<string> {
   const out = new PassThrough();

@@ -1,20 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import type { ExportFormatWriter, ExportRow, ExportWriteContext } from '../export-writer';
+import type { ExportFormatWriter, ExportRow } from '../export-writer';
 import { JsonWriter } from '../json.writer';
 import { NdjsonWriter } from '../ndjson.writer';
-import { COLUMNS, edgeRows } from './writer-fixtures';
+import { edgeRows, writeContext } from './writer-fixtures';
 
 async function write(format: ExportFormatWriter, rows: ExportRow[]): Promise<string> {
-  const context: ExportWriteContext = {
-    exportId: 7,
-    exportType: 'TOLLS',
-    title: 'Bridge tolls',
-    columns: COLUMNS,
-    filters: {},
-    totalRecords: rows.length,
-    generatedAt: new Date(),
-  };
+  const context = writeContext({ totalRecords: rows.length });
   const out = new PassThrough();
   const writer = format.open(out, context);
   const [written] = await Promise.all([text(out), writer.write(rows).then(() => writer.finish())]);

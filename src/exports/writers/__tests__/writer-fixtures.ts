@@ -1,5 +1,5 @@
 import type { FileColumn } from '../../query/export-query.provider';
-import type { ExportRow } from '../export-writer';
+import type { ExportRow, ExportWriteContext } from '../export-writer';
 
 /** One column of each type, shared by the writer specs. */
 export const COLUMNS: FileColumn[] = [
@@ -18,4 +18,18 @@ export function edgeRows(lastNote: string): ExportRow[] {
     [2, null, null, null, null, null],
     [3, 'Ann Lee', '2024-02-01 00:00:01', '2024-02-29', '1234567.89', lastNote],
   ];
+}
+
+/** A writer's context over COLUMNS for a fixture type; `overrides` for what a spec varies. */
+export function writeContext(overrides: Partial<ExportWriteContext> = {}): ExportWriteContext {
+  return {
+    exportId: 7,
+    exportType: 'TOLLS',
+    title: 'Bridge tolls',
+    columns: COLUMNS,
+    filters: {},
+    totalRecords: 0,
+    generatedAt: new Date(),
+    ...overrides,
+  };
 }
