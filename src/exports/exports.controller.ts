@@ -45,7 +45,6 @@ import { PageQueryDto } from './dto/page-query.dto';
 import { ExportEventDto } from './dto/export-event.dto';
 import type { RangeHeaders } from './byte-range';
 import { ApiDownloadResponses, DownloadRanges, sendDownload } from './download-response';
-import { TooManyActiveExportsException } from './exports.exception';
 import { ExportsService } from './exports.service';
 import { ExportQueryRegistry } from './query/export-query.registry';
 
@@ -83,24 +82,19 @@ export class ExportsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ExportAcceptedDto> {
-    try {
-      const { job, created } = await this.exports.request(user, body, idempotencyKey);
-      annotateActiveSpan(exportAttributes(job));
-      const statusUrl = `/api/exports/${job.id}/status`;
-      if (created) res.setHeader('Location', statusUrl);
-      else res.status(HttpStatus.OK);
-      return {
-        export_id: job.id,
-        status: job.status,
-        message: created
-          ? 'Export job created successfully. Poll status_url for progress; download from file_url once COMPLETED.'
-          : 'This Idempotency-Key was used before: here is the export it created.',
-        status_url: statusUrl,
-      };
-    } catch (error) {
-      if (error instanceof TooManyActiveExportsException) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      throw error;
-    }
+    const { job, created } = await this.exports.request(user, body, idempotencyKey);
+    annotateActiveSpan(exportAttributes(job));
+    const statusUrl = `/api/exports/${job.id}/status`;
+    if (created) res.setHeader('Location', statusUrl);
+    else res.status(HttpStatus.OK);
+    return {
+      export_id: job.id,
+      status: job.status,
+      message: created
+        ? 'Export job created successfully. Poll status_url for progress; download from file_url once COMPLETED.'
+        : 'This Idempotency-Key was used before: here is the export it created.',
+      status_url: statusUrl,
+    };
   }
 
   @Get('types')
@@ -157,17 +151,8 @@ export class ExportsController {
   @ApiNotFoundResponse({ description: "Unknown, or another user's export" })
   @ApiConflictResponse({ description: 'Not FAILED or CANCELLED' })
   @ApiTooManyRequestsResponse({ description: 'The owner has too many exports pending or running (see Retry-After), or too many requests' })
-  async retry(
-    @CurrentUser() user: AuthUser,
-    @Param('id', ParseIntPipe) id: number,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<ExportStatusDto> {
-    try {
-      return await this.exports.retry(user, id);
-    } catch (error) {
-      if (error instanceof TooManyActiveExportsException) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      throw error;
-    }
+  retry(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<ExportStatusDto> {
+    return this.exports.retry(user, id);
   }
 
   @Get(':id/audit')
