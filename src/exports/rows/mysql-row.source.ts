@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { createConnection } from 'mysql2';
 import type { Connection } from 'mysql2';
@@ -6,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { MYSQL_SESSION } from '../../database/mysql-session';
 import type { ExportQueryPlan, SqlStatement } from '../query/export-query.planner';
 import type { ExportRow } from '../writers/export-writer';
+import { mysqlResultBatches } from './mysql-result-batches';
 import { ROW_BATCH_SIZE, RowSourceFactory } from './row-source';
 import type { RowSource } from './row-source';
 
@@ -23,7 +23,6 @@ function run(connection: Connection, sql: string, params: unknown[] = []): Promi
 class MysqlRowSource implements RowSource {
   private finished = false;
   private failure?: Error;
-  private rows?: Readable;
   /** Where keyset reads start; undefined when the export is read in one statement. */
   private lowest?: unknown;
   snapshotAt = new Date();
@@ -33,10 +32,9 @@ class MysqlRowSource implements RowSource {
     private readonly plan: ExportQueryPlan,
   ) {
     // mysql2 reports a lost connection (KILL, server restart, network) on the connection, not on a
-    // streamed query: unheard it crashes the process, and the row stream would wait forever.
+    // query: unheard it crashes the process. A read under way hears it too (mysqlResultBatches).
     connection.on('error', (error: Error) => {
       this.failure ??= error;
-      this.rows?.destroy(error);
     });
   }
 
@@ -69,21 +67,9 @@ class MysqlRowSource implements RowSource {
   }
 
   /** One statement's rows, streamed in batches of ROW_BATCH_SIZE. */
-  private async *read(statement: SqlStatement): AsyncIterable<ExportRow[]> {
-    const stream = this.connection
-      .query({ sql: statement.sql, values: statement.params, rowsAsArray: true })
-      .stream({ highWaterMark: ROW_BATCH_SIZE * 2 });
-    this.rows = stream;
-    if (this.failure) stream.destroy(this.failure);
-    let batch: ExportRow[] = [];
-    for await (const row of stream) {
-      batch.push(row as ExportRow);
-      if (batch.length >= ROW_BATCH_SIZE) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+  private read(statement: SqlStatement): AsyncIterable<ExportRow[]> {
+    if (this.failure) throw this.failure;
+    return mysqlResultBatches(this.connection, statement, ROW_BATCH_SIZE);
   }
 
   async close(): Promise<void> {

@@ -2,16 +2,18 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ExportRow, ExportWriter } from './export-writer';
+import { TextChunks } from './text-chunks';
 
 /**
- * Shared mechanics of the streamed text formats: each batch of rows becomes one string written to
- * the output (a file, a compressor, an upload), with backpressure honoured after every batch. A
- * batch is ~100-400 KB of text, so nothing downstream sees per-row chunks, and there are no
- * per-row stream events or buffers to collect.
+ * Shared mechanics of the streamed text formats: a batch of rows becomes text written to the
+ * output (a file, a compressor, an upload) in chunks of ~64 KB (TextChunks), with backpressure
+ * honoured after every batch, so nothing downstream sees per-row chunks, and there are no per-row
+ * stream events or buffers to collect.
  */
 export abstract class TextBatchWriter implements ExportWriter {
   /** Settles when the output ends: resolves once finished, rejects on an error or an early close. */
   private readonly ended: Promise<void>;
+  private readonly chunks: TextChunks;
   private written = 0;
 
   /** `opening` starts the file before any row (a BOM, a header), so even a file without rows has it. */
@@ -22,6 +24,7 @@ export abstract class TextBatchWriter implements ExportWriter {
     this.ended = finished(out);
     // Failures surface from write()/finish(); this keeps an early one from being "unhandled".
     this.ended.catch(() => undefined);
+    this.chunks = new TextChunks(out);
     if (opening) out.write(opening);
   }
 
@@ -33,9 +36,8 @@ export abstract class TextBatchWriter implements ExportWriter {
   }
 
   async write(rows: readonly ExportRow[]): Promise<void> {
-    let text = '';
-    for (const row of rows) text += this.formatRow(row, this.written++);
-    if (!this.out.write(text)) await Promise.race([once(this.out, 'drain'), this.ended]);
+    for (const row of rows) this.chunks.add(this.formatRow(row, this.written++));
+    if (this.chunks.end()) await Promise.race([once(this.out, 'drain'), this.ended]);
   }
 
   /** Written after the last row, before the output ends. */

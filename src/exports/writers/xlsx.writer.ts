@@ -5,6 +5,7 @@ import { AppConfig, DEFAULT_COMPRESSION_LEVEL } from '../../config/app-config';
 import type { ColumnType, FileColumn } from '../query/export-query.provider';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
+import { TextChunks } from './text-chunks';
 import { withoutXmlForbidden, xmlText } from './xml-text';
 import { columnLetter, packageParts, sheetClosing, sheetOpening, sheetPath, styleOf } from './xlsx-parts';
 import type { SheetEntry } from './xlsx-parts';
@@ -102,6 +103,7 @@ class XlsxRowWriter implements ExportWriter {
   private readonly styleAttributes: string[];
   private readonly sheets: SheetEntry[] = [];
   private sheet: Writable;
+  private chunks: TextChunks;
   private sheetRows = 0;
   private aborted = false;
 
@@ -119,6 +121,7 @@ class XlsxRowWriter implements ExportWriter {
     // Failures surface from write()/finish(); this keeps an early one from being "unhandled".
     this.zip.done.catch(() => undefined);
     this.sheet = this.openSheet();
+    this.chunks = new TextChunks(this.sheet);
   }
 
   private openSheet(): Writable {
@@ -142,17 +145,16 @@ class XlsxRowWriter implements ExportWriter {
 
   async write(rows: readonly ExportRow[]): Promise<void> {
     if (this.aborted) throw new Error('The xlsx export was aborted');
-    let xml = '';
     for (const row of rows) {
       if (this.sheetRows === this.maxRowsPerSheet) {
-        this.sheet.write(xml);
-        xml = '';
+        this.chunks.end();
         this.closeSheet();
         this.sheet = this.openSheet();
+        this.chunks = new TextChunks(this.sheet);
       }
-      xml += this.rowXml(row);
+      this.chunks.add(this.rowXml(row));
     }
-    if (!this.sheet.write(xml)) await Promise.race([once(this.sheet, 'drain'), this.zip.done]);
+    if (this.chunks.end()) await Promise.race([once(this.sheet, 'drain'), this.zip.done]);
   }
 
   /** Empty (null) cells are left out. */

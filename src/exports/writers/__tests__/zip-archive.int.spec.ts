@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { ZipArchive } from '../zip-archive';
+
+const ROOT = join(__dirname, '../../../..');
 
 /**
  * Pins what the xlsx writer and zip compression rely on from yazl, read back by Python's zipfile:
@@ -16,6 +19,7 @@ interface EntryInfo {
   method: number;
   flags: number;
   size: number;
+  crc: number;
 }
 
 function entriesOf(path: string): EntryInfo[] {
@@ -23,7 +27,7 @@ function entriesOf(path: string): EntryInfo[] {
     'import json, sys, zipfile',
     'z = zipfile.ZipFile(sys.argv[1])',
     'assert z.testzip() is None',
-    'print(json.dumps([dict(name=i.filename, method=i.compress_type, flags=i.flag_bits, size=i.file_size) for i in z.infolist()]))',
+    'print(json.dumps([dict(name=i.filename, method=i.compress_type, flags=i.flag_bits, size=i.file_size, crc=i.CRC) for i in z.infolist()]))',
   ].join('\n');
   return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as EntryInfo[];
 }
@@ -82,9 +86,23 @@ describe('ZipArchive on yazl (what the writers rely on)', () => {
     expect(execFileSync('unzip', ['-p', path], { encoding: 'utf8' })).toBe(body.join(''));
   });
 
+  it("checksums entries with zlib's crc32, handed to yazl's own buffer-crc32, and the checksums verify", async () => {
+    // Under jest, modules load through jest's registry; in node (the worker) yazl's require and the
+    // one zip-archive resolves it with share one cache, so the check runs in a node of its own.
+    const check = [
+      `const { entryCrc32 } = require(${JSON.stringify(join(ROOT, 'dist/src/exports/writers/zip-archive'))});`,
+      "const yazl = require.resolve('yazl', { paths: [process.cwd()] });",
+      "const used = require.cache[require('node:module').createRequire(yazl).resolve('buffer-crc32')];",
+      'process.stdout.write(String(used !== undefined && used.exports.unsigned === entryCrc32));',
+    ].join('\n');
+    expect(execFileSync(process.execPath, ['-e', check], { cwd: ROOT, encoding: 'utf8' })).toBe('true');
+    const entries = entriesOf(await archive(1, (zip) => writeEntry(zip, 'a.csv', body)));
+    expect(entries[0].crc).toBe(crc32(body.join('')));
+  });
+
   it('is all the writers use to build a workbook: no exceljs (or its internals) outside the tests', () => {
     const hits = execFileSync('git', ['grep', '-l', '-E', "from '(exceljs|yazl)", '--', 'src', ':(exclude)src/**/__tests__/**'], {
-      cwd: join(__dirname, '../../../..'),
+      cwd: ROOT,
       encoding: 'utf8',
     });
     expect(hits.trim().split('\n')).toEqual(['src/exports/writers/zip-archive.ts']);
