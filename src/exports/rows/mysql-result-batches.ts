@@ -4,7 +4,7 @@ import type { ExportRow } from '../writers/export-writer';
 
 /**
  * One statement's rows as batches of `size`, read with backpressure: the socket is paused while
- * `ahead` full batches wait for the consumer. mysql2's object stream hands rows over one at a time
+ * `ahead` full batches wait for the consumer (the server goes on filling the socket's buffers). mysql2's object stream hands rows over one at a time
  * (a promise, a microtask and an iterator result per row under `for await`), which cost more than
  * decoding them; here the consumer awaits once per batch.
  */
@@ -12,7 +12,7 @@ export async function* mysqlResultBatches(
   connection: Connection,
   statement: SqlStatement,
   size: number,
-  ahead = 2,
+  ahead = 1,
 ): AsyncGenerator<ExportRow[]> {
   const ready: ExportRow[][] = [];
   let batch: ExportRow[] = [];

@@ -1,10 +1,10 @@
 import type { Writable } from 'node:stream';
 
 /**
- * Characters of text gathered before they go to the output. A batch's text as one string (the
- * 1,000 rows of a batch are 150-700 KB) is a rope of thousands of pieces that every young-generation
- * GC copies until it is written, then a large-object allocation when flattened; in pieces of this
- * size it dies young (measured: an xlsx export spent a quarter of its time in GC before).
+ * Characters of text gathered before they go to the output. A batch's text as one string (150-700
+ * KB for 1,000 rows) is a rope of thousands of pieces that every young-generation GC copies until
+ * it is written, then a large-object allocation when flattened; in pieces of this size it dies
+ * young (measured: a 1M-row xlsx export spent 11 s of its 30 in scavenges before, 3.5 s after).
  */
 export const CHUNK_CHARS = 1 << 16;
 

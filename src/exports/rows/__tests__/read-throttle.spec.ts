@@ -1,5 +1,6 @@
 import { ReadThrottle } from '../read-throttle';
 import type { ReadThrottleOptions } from '../read-throttle';
+import { ROW_BATCH_SIZE } from '../row-source';
 
 /** A clock whose sleeps pass at once, and a source that notes when each batch is read. */
 function newTestThrottle(options: Partial<ReadThrottleOptions> = {}, loads: number[] = []) {
@@ -43,8 +44,8 @@ function newTestThrottle(options: Partial<ReadThrottleOptions> = {}, loads: numb
 describe(ReadThrottle.name, () => {
   it('hands batches on untouched and never waits without limits', async () => {
     const { drain, changes, sleeps } = newTestThrottle();
-    const handed = await drain(3, 1000);
-    expect(handed.map((batch) => batch.length)).toEqual([1000, 1000, 1000]);
+    const handed = await drain(3, ROW_BATCH_SIZE);
+    expect(handed.map((batch) => batch.length)).toEqual([ROW_BATCH_SIZE, ROW_BATCH_SIZE, ROW_BATCH_SIZE]);
     expect(sleeps).toEqual([]);
     expect(changes).toEqual([]);
   });
