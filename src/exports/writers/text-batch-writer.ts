@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { drained } from './drained';
 import type { ExportRow, ExportWriter } from './export-writer';
 import { TextChunks } from './text-chunks';
 
@@ -37,7 +37,7 @@ export abstract class TextBatchWriter implements ExportWriter {
 
   async write(rows: readonly ExportRow[]): Promise<void> {
     for (const row of rows) this.chunks.add(this.formatRow(row, this.written++));
-    if (this.chunks.end()) await Promise.race([once(this.out, 'drain'), this.ended]);
+    if (this.chunks.end()) await drained(this.out);
   }
 
   /** Written after the last row, before the output ends. */

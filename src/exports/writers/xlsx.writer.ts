@@ -1,8 +1,8 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppConfig, DEFAULT_COMPRESSION_LEVEL } from '../../config/app-config';
 import type { ColumnType, FileColumn } from '../query/export-query.provider';
+import { drained } from './drained';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { TextChunks } from './text-chunks';
@@ -154,7 +154,7 @@ class XlsxRowWriter implements ExportWriter {
       }
       this.chunks.add(this.rowXml(row));
     }
-    if (this.chunks.end()) await Promise.race([once(this.sheet, 'drain'), this.zip.done]);
+    if (this.chunks.end()) await drained(this.sheet);
   }
 
   /** Empty (null) cells are left out. */
