@@ -3,17 +3,12 @@ import type { SqlStatement } from '../query/export-query.planner';
 import type { ExportRow } from '../writers/export-writer';
 
 /**
- * One statement's rows as batches of `size`, read with backpressure: the socket is paused while
- * `ahead` full batches wait for the consumer (the server goes on filling the socket's buffers). mysql2's object stream hands rows over one at a time
- * (a promise, a microtask and an iterator result per row under `for await`), which cost more than
- * decoding them; here the consumer awaits once per batch.
+ * One statement's rows as batches of `size`, read with backpressure: the socket is paused while a
+ * full batch waits for the consumer (the server goes on filling the socket's buffers). mysql2's
+ * object stream hands rows over one at a time (a promise, a microtask and an iterator result per
+ * row under `for await`), which cost more than decoding them; here the consumer awaits once per batch.
  */
-export async function* mysqlResultBatches(
-  connection: Connection,
-  statement: SqlStatement,
-  size: number,
-  ahead = 1,
-): AsyncGenerator<ExportRow[]> {
+export async function* mysqlResultBatches(connection: Connection, statement: SqlStatement, size: number): AsyncGenerator<ExportRow[]> {
   const ready: ExportRow[][] = [];
   let batch: ExportRow[] = [];
   let ended = false;
@@ -29,7 +24,7 @@ export async function* mysqlResultBatches(
     if (batch.length < size) return;
     ready.push(batch);
     batch = [];
-    if (ready.length >= ahead && !paused) {
+    if (!paused) {
       paused = true;
       connection.pause();
     }
@@ -56,7 +51,7 @@ export async function* mysqlResultBatches(
       if (failure) throw failure;
       const next = ready.shift();
       if (next) {
-        if (paused && ready.length < ahead) {
+        if (paused && ready.length === 0) {
           paused = false;
           connection.resume();
         }
