@@ -1,6 +1,6 @@
 import { seedDatabase } from '../src/database/seed/seeder';
 import { ExportQueryPlanner } from '../src/exports/query/export-query.planner';
-import type { ExportQueryPlan, SqlStatement } from '../src/exports/query/export-query.planner';
+import type { ExportQueryPlan, RowReads, SqlStatement } from '../src/exports/query/export-query.planner';
 import { ExportQueryRegistry } from '../src/exports/query/export-query.registry';
 import { createTestStack, startTestApp } from './support/test-app';
 import type { TestApp, TestStack } from './support/test-app';
@@ -26,16 +26,23 @@ describe('Every registered type’s default export is read in index order, never
       await stack?.teardown();
     });
 
-    /** The statements a MySQL row source runs for the plan: its keyset batches (the first and a later one), or its one select. */
+    /**
+     * The statements a MySQL row source runs for the plan: its keyset batches (the first and a later
+     * one), or its one select; and the same of its lookup reads.
+     */
     async function statementsOf(plan: ExportQueryPlan): Promise<SqlStatement[]> {
-      if (!plan.keyset) return [plan.select];
+      return [...(await readsOf(plan, plan)), ...(plan.lookups ? await readsOf(plan, plan.lookups) : [])];
+    }
+
+    async function readsOf(plan: ExportQueryPlan, reads: RowReads): Promise<SqlStatement[]> {
+      if (!reads.keyset) return [reads.select];
       const [{ lowest }] = await stack.db.query(plan.count.sql, plan.count.params);
-      const first = plan.keyset.first(lowest);
+      const first = reads.keyset.first(lowest);
       const rows: Record<string, unknown>[] = await stack.db.query(first.sql, first.params);
       const last = rows[rows.length - 1];
-      const keys = Object.keys(last).slice(-plan.keyset.keys);
-      expect(rows.length).toBe(plan.keyset.size);
-      return [first, plan.keyset.after(keys.map((key) => last[key]))];
+      const keys = Object.keys(last).slice(-reads.keyset.keys);
+      expect(rows.length).toBe(reads.keyset.size);
+      return [first, reads.keyset.after(keys.map((key) => last[key]))];
     }
 
     it('has at least the five types to check', () => {

@@ -11,7 +11,8 @@ export const driverName = (alias: string): string => `NULLIF(CONCAT_WS(' ', ${al
 export const DRIVER_JOIN: ExportJoin = {
   alias: 'driver',
   entity: Driver,
-  on: 'driver.driver_id = t.driver_id',
+  key: 'driver_id',
+  references: 'driver_id',
   columns: { driver_name: { type: 'text', expression: driverName('driver'), length: 32 } },
 };
 
@@ -19,7 +20,8 @@ export const DRIVER_JOIN: ExportJoin = {
 export const MEDALLION_JOIN: ExportJoin = {
   alias: 'medallion',
   entity: Medallion,
-  on: 'medallion.medallion_no = t.medallion_no',
+  key: 'medallion_no',
+  references: 'medallion_no',
   columns: { medallion_owner: { type: 'text', expression: 'medallion.owner_name', length: 32 } },
 };
 
@@ -27,7 +29,8 @@ export const MEDALLION_JOIN: ExportJoin = {
 export const VEHICLE_JOIN: ExportJoin = {
   alias: 'vehicle',
   entity: Vehicle,
-  on: 'vehicle.vin = t.vin',
+  key: 'vin',
+  references: 'vin',
   columns: { vehicle: { type: 'text', expression: "NULLIF(CONCAT_WS(' ', vehicle.make, vehicle.model), '')", length: 24 } },
 };
 

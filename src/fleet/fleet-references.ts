@@ -1,6 +1,20 @@
 /** Migration helpers: a fleet record's driver, medallion and cab become foreign keys to the fleet tables. */
 import { TableForeignKey } from 'typeorm';
-import type { QueryRunner } from 'typeorm';
+import type { QueryRunner, TableColumnOptions } from 'typeorm';
+
+/** How fleet keys, and the columns referencing them, compare on MySQL: byte for byte (FleetBinaryKeys1766000000000). */
+export const FLEET_KEY_COLLATION = 'utf8mb4_bin';
+
+const KEY_LENGTHS = { driver_id: '16', medallion_no: '8', vin: '17' } as const;
+
+/**
+ * A new table's column referencing a fleet key, for its migration: nullable, as wide as the key and
+ * collated like it (a foreign key's columns must be; SQLite compares bytes already).
+ */
+export function fleetReferenceColumn(queryRunner: QueryRunner, name: keyof typeof KEY_LENGTHS): TableColumnOptions {
+  const collated = queryRunner.connection.options.type === 'mysql' ? { charset: 'utf8mb4', collation: FLEET_KEY_COLLATION } : {};
+  return { name, type: 'varchar', length: KEY_LENGTHS[name], isNullable: true, ...collated };
+}
 
 const REFERENCES = [
   { column: 'driver_id', table: 'drivers' },

@@ -2,7 +2,7 @@ import { getMetadataArgsStorage } from 'typeorm';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { exportColumn } from './export-columns';
 import type { ColumnDeclaration } from './export-columns';
-import type { ColumnType, ExportColumn, ExportQueryProvider, ExportQueryScope, FilterSpec } from './export-query.provider';
+import type { ColumnType, ExportColumn, ExportLookup, ExportQueryProvider, ExportQueryScope, FilterSpec } from './export-query.provider';
 
 type EntityClass = abstract new (...args: never[]) => object;
 
@@ -14,11 +14,13 @@ export const SOURCE_ALIAS = 't';
  * the columns read through it. Joins are made only for exports that use one of their columns.
  */
 export interface ExportJoin {
-  /** The joined table's alias in `on` and in column expressions: `maker.name`. */
+  /** The joined table's alias in column expressions: `maker.name`. */
   alias: string;
   entity: EntityClass;
-  /** The join condition, over `t` and `alias`: `maker.maker_no = t.maker_no`. */
-  on: string;
+  /** The joined table's unique key column, equal to `references` of the exported row: `maker_no`. */
+  key: string;
+  /** The exported entity's column holding the key: `maker_no`. */
+  references: string;
   columns: Readonly<Record<string, Omit<ColumnDeclaration, 'key' | 'optional'>>>;
 }
 
@@ -143,12 +145,39 @@ export abstract class DeclaredExportQuery implements ExportQueryProvider {
   }
 
   query(qb: SelectQueryBuilder<ObjectLiteral>, scope: ExportQueryScope): SelectQueryBuilder<ObjectLiteral> {
-    const needed = new Set([
-      ...scope.columns.map((column) => this.columnJoins.get(column.key)),
-      ...scope.filters.map((filter) => this.filterJoins.get(filter.name)),
-    ]);
+    const filtered = this.filterAliases(scope);
+    const looked = new Set(scope.lookups ? this.lookups(scope).map((lookup) => lookup.alias) : []);
+    const needed = new Set([...scope.columns.map((column) => this.columnJoins.get(column.key)), ...filtered]);
     qb.from(this.table, SOURCE_ALIAS);
-    for (const join of this.joins) if (needed.has(join.alias)) qb.leftJoin(entityTable(join.entity), join.alias, join.on);
+    for (const join of this.joins) {
+      if (!needed.has(join.alias) || looked.has(join.alias)) continue;
+      qb.leftJoin(entityTable(join.entity), join.alias, `${join.alias}.\`${join.key}\` = ${SOURCE_ALIAS}.\`${join.references}\``);
+    }
     return qb;
+  }
+
+  /** The joins this export needs for columns only (no filter reads through them). */
+  lookups(scope: ExportQueryScope): ExportLookup[] {
+    const filtered = this.filterAliases(scope);
+    return this.joins.flatMap((join): ExportLookup[] => {
+      const columns = scope.columns.filter((column) => this.columnJoins.get(column.key) === join.alias).map((column) => column.key);
+      if (columns.length === 0 || filtered.has(join.alias)) return [];
+      const table = entityTable(join.entity);
+      return [
+        {
+          alias: join.alias,
+          table,
+          key: join.key,
+          sourceTable: this.table,
+          references: join.references,
+          keyExpression: `${SOURCE_ALIAS}.\`${join.references}\``,
+          values: Object.fromEntries(columns.map((key) => [key, join.columns[key].expression])),
+        },
+      ];
+    });
+  }
+
+  private filterAliases(scope: ExportQueryScope): Set<string | undefined> {
+    return new Set(scope.filters.map((filter) => this.filterJoins.get(filter.name)));
   }
 }

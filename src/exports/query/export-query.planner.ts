@@ -6,7 +6,7 @@ import { ReadServer } from '../rows/read-server';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { activeFilters, applyFilters } from './export-filters';
 import type { NormalizedFilters } from './export-filters';
-import type { ExportColumn, ExportQueryProvider, ExportQueryScope } from './export-query.provider';
+import type { ExportColumn, ExportLookup, ExportQueryProvider, ExportQueryScope } from './export-query.provider';
 
 export interface SqlStatement {
   sql: string;
@@ -30,17 +30,40 @@ export interface KeysetReads {
   after(last: readonly unknown[]): SqlStatement;
 }
 
-/** Everything needed to read one export: its columns and statements, built once. */
-export interface ExportQueryPlan {
-  columns: readonly ExportColumn[];
+/** The statements that read an export's rows: all in one, and in keyset batches where it has them. */
+export interface RowReads {
   /** All rows in one statement, in order. */
   select: SqlStatement;
+  keyset?: KeysetReads;
+}
+
+/** A joined table read once per export; see `ExportLookup`. */
+export interface LookupTable {
+  lookup: ExportLookup;
+  /** Its key, then each looked-up column's value, for every row of the table. */
+  rows: SqlStatement;
+  /** The row positions that hold the key in `LookupReads`' statements, in the order of the values in `rows`. */
+  slots: readonly number[];
+}
+
+/**
+ * The same rows without the joins that only add columns: each looked-up column selects the row's
+ * key, which the reader replaces by the value read once from the joined table. A reader uses these
+ * only where the server compares the keys exactly (see `exactKeyMatch`).
+ */
+export interface LookupReads extends RowReads {
+  tables: readonly LookupTable[];
+}
+
+/** Everything needed to read one export: its columns and statements, built once. */
+export interface ExportQueryPlan extends RowReads {
+  columns: readonly ExportColumn[];
   /**
    * `total`; for plans with keyset reads also `lowest` (the first order key's lowest value) and
    * `unkeyed` (rows with a NULL order key, which keyset reads would miss: then `select` is used).
    */
   count: SqlStatement;
-  keyset?: KeysetReads;
+  lookups?: LookupReads;
 }
 
 function statement(qb: SelectQueryBuilder<ObjectLiteral>): SqlStatement {
@@ -93,31 +116,60 @@ export class ExportQueryPlanner {
         scope.filters,
         filters,
       );
-
-    const ordered = () => {
-      const qb = build({ columns, filters: used });
+    const orderedBy = (scope: ExportQueryScope) => () => {
+      const qb = build(scope);
       for (const expression of provider.orderBy) qb.addOrderBy(expression, 'ASC');
       return qb.select(PLACEHOLDER);
     };
-    const select = ordered();
-    const selections = columns.map((column) => `${column.expression} AS ${select.escape(column.key)}`);
+    const scope: ExportQueryScope = { columns, filters: used };
+    const ordered = orderedBy(scope);
+    const escape = (key: string) => ordered().escape(key);
+    const selections = columns.map((column) => `${column.expression} AS ${escape(column.key)}`);
 
     // Only the filters' joins are needed to count; grouped rows are counted as groups.
     const counted = build({ columns: [], filters: used });
     if (counted.expressionMap.groupBys.length > 0) {
-      return { columns, select: withColumns(statement(select), selections), count: countOf(statement(counted.select(PLACEHOLDER))) };
+      return { columns, select: withColumns(statement(ordered()), selections), count: countOf(statement(counted.select(PLACEHOLDER))) };
     }
     const [firstKey] = provider.orderBy;
     counted
       .select('COUNT(*)', 'total')
       .addSelect(`MIN(${firstKey})`, 'lowest')
       .addSelect(`SUM(CASE WHEN ${provider.orderBy.map((key) => `${key} IS NULL`).join(' OR ')} THEN 1 ELSE 0 END)`, 'unkeyed');
+    const lookups = provider.lookups?.(scope) ?? [];
     return {
       columns,
-      select: withColumns(statement(select), selections),
       count: statement(counted),
-      keyset: this.keyset(provider, ordered, selections),
+      ...this.reads(provider, ordered, selections),
+      ...(lookups.length > 0
+        ? { lookups: this.lookupReads(provider, orderedBy({ ...scope, lookups: true }), columns, lookups, escape) }
+        : {}),
     };
+  }
+
+  private reads(provider: ExportQueryProvider, ordered: () => SelectQueryBuilder<ObjectLiteral>, selections: string[]): RowReads {
+    return { select: withColumns(statement(ordered()), selections), keyset: this.keyset(provider, ordered, selections) };
+  }
+
+  private lookupReads(
+    provider: ExportQueryProvider,
+    ordered: () => SelectQueryBuilder<ObjectLiteral>,
+    columns: readonly ExportColumn[],
+    lookups: readonly ExportLookup[],
+    escape: (key: string) => string,
+  ): LookupReads {
+    const lookupOf = new Map(lookups.flatMap((lookup) => Object.keys(lookup.values).map((key) => [key, lookup] as const)));
+    const selections = columns.map((column) => `${lookupOf.get(column.key)?.keyExpression ?? column.expression} AS ${escape(column.key)}`);
+    const tables = lookups.map((lookup): LookupTable => {
+      const keys = Object.keys(lookup.values);
+      const list = [`${lookup.alias}.${escape(lookup.key)}`, ...keys.map((key) => lookup.values[key])];
+      return {
+        lookup,
+        rows: { sql: `SELECT ${list.join(', ')} FROM ${escape(lookup.table)} ${lookup.alias}`, params: [] },
+        slots: keys.map((key) => columns.findIndex((column) => column.key === key)),
+      };
+    });
+    return { ...this.reads(provider, ordered, selections), tables };
   }
 
   private keyset(provider: ExportQueryProvider, ordered: () => SelectQueryBuilder<ObjectLiteral>, selections: string[]): KeysetReads {

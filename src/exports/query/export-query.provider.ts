@@ -44,6 +44,27 @@ export interface FilterSpec {
 export interface ExportQueryScope {
   columns: readonly ExportColumn[];
   filters: readonly FilterSpec[];
+  /** Leave out the joins `lookups` names: the reader fills their columns from the looked-up table. */
+  lookups?: boolean;
+}
+
+/**
+ * A left join on a unique key that only adds columns, which a reader may replace by reading the
+ * joined table once and looking each row's key up (when the server compares the keys as exactly
+ * as a JavaScript Map does). Without the join, each of `values`' columns selects the row's key.
+ */
+export interface ExportLookup {
+  alias: string;
+  /** The joined table and its unique key column. */
+  table: string;
+  key: string;
+  /** The exported table and its column holding the key. */
+  sourceTable: string;
+  references: string;
+  /** The row's key as selected in place of a looked-up column: `t.\`maker_no\``. */
+  keyExpression: string;
+  /** Column key → its SQL expression over `alias`. */
+  values: Readonly<Record<string, string>>;
 }
 
 /**
@@ -72,4 +93,6 @@ export interface ExportQueryProvider {
    * `scope` says which columns and filters this export uses, so unused joins can be left out.
    */
   query(qb: SelectQueryBuilder<ObjectLiteral>, scope: ExportQueryScope): SelectQueryBuilder<ObjectLiteral>;
+  /** Joins of `query` that `scope.lookups` leaves out; none: every join stays in the query. */
+  lookups?(scope: ExportQueryScope): readonly ExportLookup[];
 }

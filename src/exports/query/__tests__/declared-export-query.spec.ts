@@ -22,7 +22,8 @@ class Widget {
 const MAKER_JOIN = {
   alias: 'maker',
   entity: Maker,
-  on: 'maker.maker_no = t.maker_no',
+  key: 'maker_no',
+  references: 'maker_no',
   columns: { maker_name: { type: 'text' as const, expression: 'maker.name', length: 40 } },
 };
 
@@ -48,12 +49,14 @@ class WidgetExportQuery extends DeclaredExportQuery {
 describe(DeclaredExportQuery.name, () => {
   const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Widget, Maker] });
   const widgets = new WidgetExportQuery();
-  const sqlFor = (keys: string[], filterNames: string[]) =>
+  const scopeOf = (keys: string[], filterNames: string[], lookups = false) => ({
+    columns: widgets.columns.filter((column) => keys.includes(column.key)),
+    filters: widgets.filters.filter((filter) => filterNames.includes(filter.name)),
+    lookups,
+  });
+  const sqlFor = (keys: string[], filterNames: string[], lookups = false) =>
     widgets
-      .query(dataSource.createQueryBuilder(), {
-        columns: widgets.columns.filter((column) => keys.includes(column.key)),
-        filters: widgets.filters.filter((filter) => filterNames.includes(filter.name)),
-      })
+      .query(dataSource.createQueryBuilder(), scopeOf(keys, filterNames, lookups))
       .select('1')
       .getQuery();
 
@@ -81,8 +84,27 @@ describe(DeclaredExportQuery.name, () => {
 
   it('joins a table only when a chosen column or a used filter reads through it', () => {
     expect(sqlFor(['widget_no', 'price'], ['price'])).not.toContain('JOIN');
-    expect(sqlFor(['widget_no', 'maker_name'], [])).toContain('LEFT JOIN "makers" "maker" ON maker.maker_no = t.maker_no');
+    expect(sqlFor(['widget_no', 'maker_name'], [])).toContain('LEFT JOIN "makers" "maker" ON maker.`maker_no` = t.`maker_no`');
     expect(sqlFor(['widget_no'], ['maker_name'])).toContain('LEFT JOIN "makers" "maker"');
+  });
+
+  it('offers a join that only adds columns as a lookup, and leaves it out of the query when asked to', () => {
+    expect(widgets.lookups(scopeOf(['widget_no', 'maker_name'], []))).toEqual([
+      {
+        alias: 'maker',
+        table: 'makers',
+        key: 'maker_no',
+        sourceTable: 'widgets',
+        references: 'maker_no',
+        keyExpression: 't.`maker_no`',
+        values: { maker_name: 'maker.name' },
+      },
+    ]);
+    expect(sqlFor(['widget_no', 'maker_name'], [], true)).not.toContain('JOIN');
+    expect(widgets.lookups(scopeOf(['widget_no'], []))).toEqual([]);
+    // a filter reads through the join: it stays a join
+    expect(widgets.lookups(scopeOf(['widget_no', 'maker_name'], ['maker_name']))).toEqual([]);
+    expect(sqlFor(['widget_no', 'maker_name'], ['maker_name'], true)).toContain('LEFT JOIN "makers" "maker"');
   });
 
   it('refuses a column the entity does not have, one of a type it cannot export, or an order through a join', () => {
