@@ -11,7 +11,7 @@ export interface VerifiedToken {
   expiresAt: Date;
 }
 
-type KeyResolver = (header: JWSHeaderParameters) => Uint8Array | Promise<CryptoKey>;
+type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
 
 /** Signature algorithms of an identity provider's key set. */
 const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
@@ -32,7 +32,10 @@ export class JwtVerifier {
   private readonly rolesClaim: string;
 
   constructor(config: AppConfig) {
-    const secret = new TextEncoder().encode(config.jwtSecret);
+    // Imported once: given the raw bytes, jose imports the key again for every token it checks.
+    const secret = crypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
     const keySet = config.jwt.jwksUrl ? createRemoteJWKSet(new URL(config.jwt.jwksUrl)) : undefined;
     this.keyFor = (header) => (header.alg === 'HS256' || !keySet ? secret : keySet(header));
     this.options = {
