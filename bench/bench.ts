@@ -206,7 +206,7 @@ function markdown(results: Result[]): string {
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${quick ? 'BENCH_QUICK' : 'full run'}), this machine: 2 cores, MariaDB 10.11, Redis 7, Node ${process.version}.`,
     'Production path: API process + separate BullMQ worker process; time from POST /request to COMPLETED seen by polling status every 100 ms.',
     'Baseline: `mariadb --batch --quick -e "SELECT <the export\'s own columns> FROM ezpass_transactions ORDER BY id" > file` on the same database, median of 3 (for balances: the same GROUP BY run by mariadb). Peak RSS: the worker\'s VmHWM.',
-    'Scenarios: EZPass with its default columns (driver_name joined from drivers); `-unjoined`: the same columns without driver_name; `balances`: LEDGER_BALANCES as csv over the ledger postings.',
+    'Scenarios: EZPass with its default columns (driver_name from drivers, which the reader looks up by driver_id: docs/performance.md); `-unjoined`: the same columns without driver_name; `balances`: LEDGER_BALANCES as csv over the ledger postings.',
     '',
     '| rows | format | time (s) | rows/s | ratio to baseline | worker peak RSS (MB) | file (MB) |',
     '|---:|---|---:|---:|---:|---:|---:|',
