@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { CryptoKey, JWSHeaderParameters, JWTPayload, JWTVerifyOptions } from 'jose';
 import { AppConfig } from '../config/app-config';
 import { userFromClaims } from './auth-user';
@@ -17,6 +18,13 @@ type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
 const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
 
 /**
+ * Accepted tokens remembered, so a client polling every second is not checked again each time: at
+ * most this many (a few MB of token strings), each for at most ACCEPTED_FOR_MS and never past its `exp`.
+ */
+const ACCEPTED_TOKENS = 10_000;
+const ACCEPTED_FOR_MS = 60_000;
+
+/**
  * The one check of a bearer token, for the guard, the token service and the dashboard middleware.
  * The algorithm picks the key: HS256 only ever with JWT_SECRET, RS256/ES256 only with the key set at
  * JWT_JWKS_URL (fetched by jose, cached, fetched again for an unknown `kid`), so a public key can never
@@ -30,6 +38,7 @@ export class JwtVerifier {
   private readonly options: JWTVerifyOptions;
   private readonly maxTtlSeconds: number;
   private readonly rolesClaim: string;
+  private readonly accepted = new LRUCache<string, VerifiedToken>({ max: ACCEPTED_TOKENS });
 
   constructor(config: AppConfig) {
     // Imported once: given the raw bytes, jose imports the key again for every token it checks.
@@ -51,6 +60,15 @@ export class JwtVerifier {
   /** The caller a token names, or undefined for a missing token or any token that must not be trusted. */
   async verify(token: string | undefined): Promise<VerifiedToken | undefined> {
     if (token === undefined) return undefined;
+    const known = this.accepted.get(token);
+    if (known) return known;
+    const verified = await this.check(token);
+    const lifetimeLeft = verified ? verified.expiresAt.getTime() - Date.now() : 0;
+    if (verified && lifetimeLeft >= 1) this.accepted.set(token, verified, { ttl: Math.min(Math.floor(lifetimeLeft), ACCEPTED_FOR_MS) });
+    return verified;
+  }
+
+  private async check(token: string): Promise<VerifiedToken | undefined> {
     let claims: JWTPayload;
     try {
       ({ payload: claims } = await jwtVerify(token, this.keyFor, this.options));
@@ -62,7 +80,10 @@ export class JwtVerifier {
     // Without `iat` the lifetime left is what counts.
     if (exp - (claims.iat ?? Date.now() / 1000) > this.maxTtlSeconds) return undefined;
     const user = userFromClaims(claims, this.rolesClaim);
-    return user && { user, expiresAt: new Date(exp * 1000) };
+    if (!user) return undefined;
+    // Frozen: later requests with the same token get this very object.
+    Object.freeze(user.roles);
+    return { user: Object.freeze(user), expiresAt: new Date(exp * 1000) };
   }
 
   /** An unreachable or broken key set is the operator's problem; a bad token is only the caller's. */
