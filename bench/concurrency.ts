@@ -1,19 +1,20 @@
 /**
  * Concurrency benchmark on the real production path: several whole-table CSV exports at once on
  * separate worker processes behind one API process (MariaDB + Redis), while
- *  - autocannon polls `GET /api/exports/{id}/status` on the API (its latency under export load), and
+ *  - autocannon polls `GET /api/exports/{id}/status` on the API from its own process (the latency under
+ *    export load), and
  *  - a separate connection inserts single rows into `ezpass_transactions` (its latency against the
  *    same writer with no export running: exports read in a REPEATABLE READ snapshot and take no locks).
  *
  * Called by bench.ts on a database holding exactly `rows` EZPass rows; the rows it inserts are
  * deleted afterwards, so the table keeps its count.
  */
+import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { sign } from 'jsonwebtoken';
 import { createConnection } from 'mysql2/promise';
@@ -31,6 +32,7 @@ import {
   waitHealthy,
   waitWorkerReady,
 } from './bench-support';
+import type { StatusLoadReport, StatusLoadSettings } from './status-load';
 
 export interface ConcurrencyOptions {
   /** A MariaDB database holding exactly `rows` EZPass rows (migrated). */
@@ -123,9 +125,9 @@ export interface ConcurrencyResult {
   diagnostics: {
     /** Machine-wide CPU busy (not idle, not iowait), all cores: other programs' load included. */
     machineCpuBusyPercent: number;
-    /** CPU seconds used by the API process, each worker, and this (load-generating) process. */
-    cpuSeconds: { api: number; workers: number[]; bench: number };
-    /** Event-loop delay p99 in this process, where autocannon and the inserter take their times. */
+    /** CPU seconds used by the API process, each worker, this process (the inserter) and the status load's. */
+    cpuSeconds: { api: number; workers: number[]; bench: number; statusLoad: number };
+    /** Event-loop delay p99 in this process, where the inserter takes its times. */
     benchEventLoopDelayP99Ms: number;
     /** Server-wide `Innodb_row_lock_waits` / `Innodb_row_lock_time` increase: 0 when no statement waited on a row lock. */
     innodbRowLockWaits: number;
@@ -228,34 +230,26 @@ class Inserter {
 }
 
 interface StatusLoad {
-  samples: number[];
-  result: Promise<autocannon.Result>;
+  report: Promise<StatusLoadReport>;
   stop: () => void;
+  /** The load generator's CPU seconds so far. */
+  cpuSeconds: () => number;
 }
 
-/** autocannon on the status route of every export, round-robin, until stopped. */
-function statusLoad(port: number, token: string, ids: number[], connections: number, rate: number, maxSeconds: number): StatusLoad {
-  const samples: number[] = [];
-  let instance: autocannon.Instance | undefined;
-  const result = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections,
-        ...(rate > 0 ? { overallRate: rate } : {}),
-        duration: maxSeconds,
-        headers: { authorization: `Bearer ${token}` },
-        requests: ids.map((id) => ({ method: 'GET' as const, path: `/api/exports/${id}/status` })),
-      },
-      (error: unknown, done: autocannon.Result) =>
-        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done),
-    );
-    // Exact per-response times (the result's histogram has 1 ms resolution); 2xx only, as autocannon does.
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
-    });
+/** Status polls from their own process (status-load.ts), until stopped. */
+function statusLoad(settings: StatusLoadSettings): StatusLoad {
+  const child = fork(join(__dirname, 'status-load.js'), [JSON.stringify(settings)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const report = new Promise<StatusLoadReport>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as StatusLoadReport));
+    child.once('exit', (code) => reject(new Error(`the status load generator exited (${code}) without a report`)));
   });
-  return { samples, result, stop: () => instance?.stop() };
+  return {
+    report,
+    stop: () => {
+      if (child.connected) child.send('stop');
+    },
+    cpuSeconds: () => cpuSeconds(child.pid as number),
+  };
 }
 
 export async function runConcurrency(options: ConcurrencyOptions): Promise<ConcurrencyResult> {
@@ -341,11 +335,13 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     let running = true;
-    const load = statusLoad(port, token, jobIds, statusConnections, statusRate, Math.ceil(timeoutMs / 1000));
+    const loadSettings = { port, token, ids: jobIds, connections: statusConnections, rate: statusRate };
+    const load = statusLoad({ ...loadSettings, seconds: Math.ceil(timeoutMs / 1000) });
     const writing = inserter.run(maxInserts, () => running);
     const finished = new Map<number, { body: StatusBody; seconds: number; inserts: number }>();
     let during: number[] = [];
-    let loadResult: autocannon.Result | undefined;
+    let loadReport: StatusLoadReport | undefined;
+    let loadCpuSeconds = 0;
     let writingError: Error | undefined;
     try {
       let lastLog = Date.now();
@@ -371,12 +367,13 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
       }
     } finally {
       running = false;
+      loadCpuSeconds = load.cpuSeconds();
       load.stop();
       // Both settle once stopped; wait for them even when an export failed.
-      const [writingOutcome, loadOutcome] = await Promise.allSettled([writing, load.result]);
+      const [writingOutcome, loadOutcome] = await Promise.allSettled([writing, load.report]);
       if (writingOutcome.status === 'fulfilled') during = writingOutcome.value;
-      if (loadOutcome.status === 'fulfilled') loadResult = loadOutcome.value;
-      else log(`  autocannon failed: ${String(loadOutcome.reason)}`);
+      if (loadOutcome.status === 'fulfilled') loadReport = loadOutcome.value;
+      else log(`  status load failed: ${String(loadOutcome.reason)}`);
       if (writingOutcome.status === 'rejected') {
         const reason: unknown = writingOutcome.reason;
         writingError = reason instanceof Error ? reason : new Error(`inserter failed: ${String(reason)}`);
@@ -395,6 +392,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
         api: cpuSeconds(api.pid as number) - cpuBefore.api,
         workers: workers.map((worker, i) => cpuSeconds(worker.pid as number) - cpuBefore.workers[i]),
         bench: (benchCpu.user + benchCpu.system) / 1e6,
+        statusLoad: loadCpuSeconds,
       },
       benchEventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       innodbRowLockWaits: locksAfter.waits - locksBefore.waits,
@@ -402,9 +400,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     };
     const workerPeakRssMb = workers.map((worker) => peakRssMb(worker.pid as number));
     const apiPeakRssMb = peakRssMb(api.pid as number);
-    const idleLoad = statusLoad(port, token, jobIds, statusConnections, statusRate, idleStatusSeconds);
-    await idleLoad.result;
-    const statusIdle = summarize(idleLoad.samples);
+    const statusIdle = summarize((await statusLoad({ ...loadSettings, seconds: idleStatusSeconds }).report).samples);
     const insertsMade = inserter.committed;
 
     // Every export must write the COUNT it took in its own snapshot; that snapshot holds the
@@ -437,7 +433,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     const rowsAfter = await count(admin);
     if (rowsAfter !== rows) countProblems.push(`after deleting the inserted rows the table holds ${rowsAfter}, expected ${rows}`);
 
-    const statusSummary = summarize(load.samples);
+    const statusSummary = summarize(loadReport?.samples ?? []);
     const duringSummary = summarize(during);
     const p99Ratio = duringSummary.p99Ms / idle.p99Ms;
     const processed = jobs.reduce((sum, job) => sum + job.processedRecords, 0);
@@ -460,11 +456,11 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
         ...statusSummary,
         connections: statusConnections,
         rate: statusRate,
-        seconds: loadResult?.duration ?? wallSeconds,
-        non2xx: loadResult?.non2xx ?? 0,
-        errors: loadResult?.errors ?? 0,
+        seconds: loadReport?.durationSeconds ?? wallSeconds,
+        non2xx: loadReport?.non2xx ?? 0,
+        errors: loadReport?.errors ?? 0,
         targetP99Ms: STATUS_TARGET_P99_MS,
-        ok: statusSummary.count > 0 && statusSummary.p99Ms < STATUS_TARGET_P99_MS && (loadResult?.non2xx ?? 0) === 0,
+        ok: statusSummary.count > 0 && statusSummary.p99Ms < STATUS_TARGET_P99_MS && (loadReport?.non2xx ?? 0) === 0,
         idle: statusIdle,
       },
       inserts: {
@@ -491,7 +487,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
       `  insert p50/p99 idle ${idle.p50Ms.toFixed(2)}/${idle.p99Ms.toFixed(2)} ms, during ${duringSummary.p50Ms.toFixed(2)}/${duringSummary.p99Ms.toFixed(2)} ms (${duringSummary.count} inserts): p99 ratio ${p99Ratio.toFixed(2)}×`,
     );
     log(
-      `  machine CPU ${diagnostics.machineCpuBusyPercent.toFixed(0)}% busy; CPU s: api ${diagnostics.cpuSeconds.api.toFixed(1)}, workers ${diagnostics.cpuSeconds.workers.map((s) => s.toFixed(1)).join(' / ')}, bench ${diagnostics.cpuSeconds.bench.toFixed(1)}; bench event-loop delay p99 ${diagnostics.benchEventLoopDelayP99Ms.toFixed(1)} ms; InnoDB row lock waits +${diagnostics.innodbRowLockWaits} (${diagnostics.innodbRowLockTimeMs} ms)`,
+      `  machine CPU ${diagnostics.machineCpuBusyPercent.toFixed(0)}% busy; CPU s: api ${diagnostics.cpuSeconds.api.toFixed(1)}, workers ${diagnostics.cpuSeconds.workers.map((s) => s.toFixed(1)).join(' / ')}, inserter ${diagnostics.cpuSeconds.bench.toFixed(1)}, status load ${diagnostics.cpuSeconds.statusLoad.toFixed(1)}; inserter event-loop delay p99 ${diagnostics.benchEventLoopDelayP99Ms.toFixed(1)} ms; InnoDB row lock waits +${diagnostics.innodbRowLockWaits} (${diagnostics.innodbRowLockTimeMs} ms)`,
     );
     return result;
   } finally {
@@ -529,9 +525,9 @@ export function concurrencyMarkdown(result: ConcurrencyResult, env: Record<strin
     }`,
     '',
     `Measured on ${result.date}: ${result.exports} concurrent CSV exports of all ${n(result.rows)} EZPass rows on ${result.workers} worker processes ` +
-      `(EXPORT_CONCURRENCY=${result.workerConcurrency} each) behind 1 API process. Meanwhile autocannon polls \`GET /api/exports/{id}/status\` ` +
+      `(EXPORT_CONCURRENCY=${result.workerConcurrency} each) behind 1 API process. Meanwhile autocannon, in a process of its own, polls \`GET /api/exports/{id}/status\` ` +
       `(${status.connections} connections, ${status.rate > 0 ? `${status.rate} requests/s, which autocannon sends as a burst at the start of every second, so up to ${status.connections} requests wait on each other` : 'unbounded'}) ` +
-      'and a separate connection inserts one ' +
+      'and another process inserts one ' +
       `\`ezpass_transactions\` row every ${inserts.intervalMs} ms, compared with the same inserts before any export (the inserted rows are deleted afterwards). ` +
       'Wall time: first request to the last export seen COMPLETED (status polled every 100 ms); peak RSS: VmHWM. ' +
       `Node flags: API \`${result.nodeFlags.api.join(' ') || 'none'}\`, workers \`${result.nodeFlags.worker.join(' ') || 'none'}\`.`,
@@ -551,7 +547,7 @@ export function concurrencyMarkdown(result: ConcurrencyResult, env: Record<strin
     `| machine CPU busy during the exports | ${d.machineCpuBusyPercent.toFixed(0)}% | |`,
     '',
     `CPU seconds during the exports: API ${d.cpuSeconds.api.toFixed(1)}, workers ${d.cpuSeconds.workers.map((s) => s.toFixed(1)).join(' + ')}, ` +
-      `load generator ${d.cpuSeconds.bench.toFixed(1)} (its event-loop delay p99: ${ms(d.benchEventLoopDelayP99Ms)} ms); the rest is MariaDB and anything else running.`,
+      `inserter ${d.cpuSeconds.bench.toFixed(1)} (its event-loop delay p99: ${ms(d.benchEventLoopDelayP99Ms)} ms), status load ${d.cpuSeconds.statusLoad.toFixed(1)}; the rest is MariaDB and anything else running.`,
     '',
   ];
   return lines.join('\n');
