@@ -5,6 +5,8 @@ import type { CsvOptions } from '../csv-options';
 import { ExportFormatWriter, guardFormula } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { TextBatchWriter } from './text-batch-writer';
+import { asciiStops } from './text-chunks';
+import type { TextChunks } from './text-chunks';
 
 const LINE_ENDINGS = { crlf: '\r\n', lf: '\n' } as const;
 const BOM = '\ufeff';
@@ -23,16 +25,19 @@ function fieldEncoder(delimiter: string): (text: string) => string {
  * parser and Python's csv module in the tests.
  */
 class CsvRowWriter extends TextBatchWriter {
-  private readonly delimiter: string;
+  private readonly delimiter: number;
   private readonly newline: string;
   private readonly field: (text: string) => string;
+  /** What makes a field quoted: such fields, and any with a non-ASCII character, take `field`. */
+  private readonly quoted: Uint8Array;
 
   constructor(out: Writable, context: ExportWriteContext) {
     const options = context.csv ?? DEFAULT_CSV_OPTIONS;
     super(out, CsvRowWriter.opening(options, context));
-    this.delimiter = options.delimiter;
+    this.delimiter = options.delimiter.charCodeAt(0);
     this.newline = LINE_ENDINGS[options.line_ending];
     this.field = fieldEncoder(options.delimiter);
+    this.quoted = asciiStops(`${options.delimiter}"\r\n`);
   }
 
   /** The BOM and the header row, as asked (the BOM also in a file without rows). */
@@ -48,15 +53,15 @@ class CsvRowWriter extends TextBatchWriter {
    * Every text cell is guarded whatever its column's type (SQLite keeps any text in a date column,
    * for one); numbers cannot hold a formula. NULL is an empty field.
    */
-  protected formatRow(row: ExportRow): string {
-    let line = '';
+  protected writeRow(row: ExportRow, _index: number, text: TextChunks): void {
     for (let i = 0; i < row.length; i++) {
       const value = row[i];
-      if (i > 0) line += this.delimiter;
+      if (i > 0) text.ascii(this.delimiter);
       if (value === null || value === undefined) continue;
-      line += typeof value === 'string' ? this.field(guardFormula(value)) : this.field(`${value as number}`);
+      const cell = typeof value === 'string' ? guardFormula(value) : `${value as number}`;
+      if (!text.plain(cell, this.quoted)) text.add(this.field(cell));
     }
-    return line + this.newline;
+    text.add(this.newline);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { ColumnType, FileColumn } from '../query/export-query.provider';
 import type { ExportRow } from './export-writer';
+import { asciiStops } from './text-chunks';
+import type { TextChunks } from './text-chunks';
 
 type JsonValue = (value: unknown) => string;
 
@@ -16,6 +18,10 @@ function jsonString(text: string): string {
   return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/** The ASCII characters JSON.stringify escapes in a string: a quote, a backslash and the controls. */
+const ESCAPED_ASCII = asciiStops(`"\\${Array.from({ length: 0x20 }, (_, code) => String.fromCharCode(code)).join('')}`);
+const QUOTE = 0x22;
+
 /** Decimals are written verbatim as JSON numbers (exact, no float rounding); datetimes as ISO 8601 UTC. */
 const JSON_VALUE: Record<ColumnType, JsonValue> = {
   text: (value) => (typeof value === 'string' ? jsonString(value) : JSON.stringify(value)),
@@ -29,18 +35,29 @@ const JSON_VALUE: Record<ColumnType, JsonValue> = {
 export class JsonObjectFormat {
   private readonly keys: string[];
   private readonly values: JsonValue[];
+  private readonly textColumns: boolean[];
 
   constructor(columns: readonly FileColumn[]) {
     this.keys = columns.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column.key)}:`);
     this.values = columns.map((column) => JSON_VALUE[column.type]);
+    this.textColumns = columns.map((column) => column.type === 'text');
   }
 
-  format(row: ExportRow): string {
-    let text = '';
+  /** Adds the row's object: a text cell of plain ASCII goes in as it is, between quotes, with no string made. */
+  write(row: ExportRow, text: TextChunks): void {
     for (let i = 0; i < row.length; i++) {
+      text.add(this.keys[i]);
       const value = row[i];
-      text += this.keys[i] + (value === null || value === undefined ? 'null' : this.values[i](value));
+      if (value === null || value === undefined) {
+        text.add('null');
+      } else if (this.textColumns[i] && typeof value === 'string') {
+        text.ascii(QUOTE);
+        if (!text.plain(value, ESCAPED_ASCII)) text.add(jsonString(value).slice(1, -1));
+        text.ascii(QUOTE);
+      } else {
+        text.add(this.values[i](value));
+      }
     }
-    return `${text}}`;
+    text.add('}');
   }
 }

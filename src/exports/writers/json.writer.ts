@@ -4,6 +4,7 @@ import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { JsonObjectFormat } from './json-object';
 import { TextBatchWriter } from './text-batch-writer';
+import type { TextChunks } from './text-chunks';
 
 /** One JSON array of objects, one object a line. */
 class JsonRowWriter extends TextBatchWriter {
@@ -14,8 +15,9 @@ class JsonRowWriter extends TextBatchWriter {
     this.objects = new JsonObjectFormat(context.columns);
   }
 
-  protected formatRow(row: ExportRow, index: number): string {
-    return (index === 0 ? '[\n' : ',\n') + this.objects.format(row);
+  protected writeRow(row: ExportRow, index: number, text: TextChunks): void {
+    text.add(index === 0 ? '[\n' : ',\n');
+    this.objects.write(row, text);
   }
 
   protected override closing(): string {

@@ -4,6 +4,7 @@ import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
 import { JsonObjectFormat } from './json-object';
 import { TextBatchWriter } from './text-batch-writer';
+import type { TextChunks } from './text-chunks';
 
 /** Newline-delimited JSON: one object per line, each line ended by LF, nothing around them. */
 class NdjsonRowWriter extends TextBatchWriter {
@@ -14,8 +15,9 @@ class NdjsonRowWriter extends TextBatchWriter {
     this.objects = new JsonObjectFormat(context.columns);
   }
 
-  protected formatRow(row: ExportRow): string {
-    return `${this.objects.format(row)}\n`;
+  protected writeRow(row: ExportRow, _index: number, text: TextChunks): void {
+    this.objects.write(row, text);
+    text.add('\n');
   }
 }
 

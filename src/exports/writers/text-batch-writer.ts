@@ -28,15 +28,15 @@ export abstract class TextBatchWriter implements ExportWriter {
     if (opening) out.write(opening);
   }
 
-  /** One row's text; `index` counts rows from 0 across batches. */
-  protected abstract formatRow(row: ExportRow, index: number): string;
+  /** Adds one row's text; `index` counts rows from 0 across batches. */
+  protected abstract writeRow(row: ExportRow, index: number, text: TextChunks): void;
 
   protected get rowCount(): number {
     return this.written;
   }
 
   async write(rows: readonly ExportRow[]): Promise<void> {
-    for (const row of rows) this.chunks.add(this.formatRow(row, this.written++));
+    for (const row of rows) this.writeRow(row, this.written++, this.chunks);
     if (this.chunks.end()) await drained(this.out);
   }
 
