@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
  * Bytes gathered before they go to the output. Text is encoded into a buffer of this size as it is
  * added, rather than joined into a string: a batch's text as one string is a rope of thousands of
  * pieces that every young-generation GC copies until it is written, and then flattened and encoded
- * again by the output (measured: a 1M-row csv export formats with 1.1 s less CPU this way).
+ * again by the output (measured: 0.6-1.0 s less worker CPU for a 1M-row csv export).
  */
 export const CHUNK_BYTES = 1 << 16;
 
