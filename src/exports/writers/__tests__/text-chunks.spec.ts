@@ -54,13 +54,13 @@ describe(TextChunks.name, () => {
     const { out, bytes } = output();
     const chunks = new TextChunks(out);
     const stops = asciiStops(',"\r\n');
-    expect(chunks.plain('EZPass', stops)).toBe(true);
+    expect(chunks.plain('Plaza', stops)).toBe(true);
     chunks.ascii(44);
     for (const refused of ['a,b', 'say "hi"', 'two\nlines', 'cr\r', 'Ḏ1', 'café']) expect(chunks.plain(refused, stops)).toBe(false);
     expect(chunks.plain('a,b', NO_STOPS)).toBe(true);
     expect(chunks.plain('', stops)).toBe(true);
     chunks.end();
-    expect(bytes().toString()).toBe('EZPass,a,b');
+    expect(bytes().toString()).toBe('Plaza,a,b');
   });
 
   it('says after a batch whether the output asked to wait', () => {
