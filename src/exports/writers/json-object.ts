@@ -52,7 +52,8 @@ export class JsonObjectFormat {
         text.add('null');
       } else if (this.textColumns[i] && typeof value === 'string') {
         text.ascii(QUOTE);
-        if (!text.plain(value, ESCAPED_ASCII)) text.add(jsonString(value).slice(1, -1));
+        // Non-ASCII text with nothing to escape (José) goes in as it is, encoded; only the rest is escaped.
+        if (!text.plain(value, ESCAPED_ASCII)) text.add(ESCAPED.test(value) ? JSON.stringify(value).slice(1, -1) : value);
         text.ascii(QUOTE);
       } else {
         text.add(this.values[i](value));
