@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -107,6 +107,20 @@ export function cpuSeconds(pid: number): number {
   // Fields after the parenthesised command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU time the local database server (mariadbd or mysqld) has used so far; NaN when none runs on this machine. */
+export function mariadbCpuSeconds(): number {
+  const server = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .find((pid) => {
+      try {
+        return ['mariadbd', 'mysqld'].includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+      } catch {
+        return false;
+      }
+    });
+  return server ? cpuSeconds(Number(server)) : Number.NaN;
 }
 
 /** Machine-wide CPU counters from /proc/stat, in clock ticks: busy excludes idle and iowait. */

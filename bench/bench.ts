@@ -21,7 +21,7 @@ import { sign } from 'jsonwebtoken';
 import { runMigrations } from '../src/database/migrate';
 import { seedDatabase } from '../src/database/seed/seeder';
 import { EzpassExportQuery } from '../src/ezpass/ezpass-export.query';
-import { MAIN, ROOT, freePort, peakRssMb, start, stop, waitHealthy, waitWorkerReady } from './bench-support';
+import { MAIN, ROOT, cpuSeconds, freePort, mariadbCpuSeconds, peakRssMb, start, stop, waitHealthy, waitWorkerReady } from './bench-support';
 import { concurrencyMarkdown, runConcurrency } from './concurrency';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -184,11 +184,13 @@ async function measure(rows: number, format: string, databaseUrl: string, baseli
   const worker = start('worker', { ...env, LOG_LEVEL: 'info' });
   await Promise.all([waitHealthy(port), waitWorkerReady(worker)]);
   try {
+    const [workerCpu, serverCpu] = [cpuSeconds(worker.pid as number), mariadbCpuSeconds()];
     const { seconds, bytes } = await runExport(port, format, rows);
     const rssMb = peakRssMb(worker.pid as number);
+    const cpu = `worker CPU ${(cpuSeconds(worker.pid as number) - workerCpu).toFixed(2)} s, MariaDB CPU ${(mariadbCpuSeconds() - serverCpu).toFixed(2)} s`;
     process.stderr.write('\r');
     log(
-      `  ${format.padEnd(7)} ${String(rows).padStart(8)} rows: ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, worker peak RSS ${rssMb.toFixed(0)} MB, ${(bytes / 1e6).toFixed(1)} MB`,
+      `  ${format.padEnd(7)} ${String(rows).padStart(8)} rows: ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, worker peak RSS ${rssMb.toFixed(0)} MB, ${(bytes / 1e6).toFixed(1)} MB, ${cpu}`,
     );
     return { rows, format, seconds, rssMb, bytes, baseline };
   } finally {
