@@ -1,10 +1,5 @@
 import type { ExportQueryPlan } from '../query/export-query.planner';
-import type { RowBatch } from '../writers/export-writer';
-
-export interface BatchOptions {
-  /** The writer takes `WireRows`: batches may come so where every column's text is its value's. */
-  wire: boolean;
-}
+import type { ExportRow } from '../writers/export-writer';
 
 /** An open, consistent read of one export's rows (one snapshot for the count and the rows). */
 export interface RowSource {
@@ -12,7 +7,7 @@ export interface RowSource {
   readonly snapshotAt: Date;
   count(): Promise<number>;
   /** Batches of canonical rows (see `ExportRow`), in the plan's order. */
-  batches(options: BatchOptions): AsyncIterable<RowBatch>;
+  batches(): AsyncIterable<ExportRow[]>;
   close(): Promise<void>;
 }
 
