@@ -5,8 +5,8 @@ import type { ColumnType, FileColumn } from '../query/export-query.provider';
 import { drained } from './drained';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
-import { TextChunks } from './text-chunks';
-import { withoutXmlForbidden, xmlText } from './xml-text';
+import { NO_STOPS, TextChunks } from './text-chunks';
+import { XML_TEXT_STOPS, withoutXmlForbidden, xmlText } from './xml-text';
 import { columnLetter, packageParts, sheetClosing, sheetOpening, sheetPath, styleOf } from './xlsx-parts';
 import type { SheetEntry } from './xlsx-parts';
 import { ZipArchive } from './zip-archive';
@@ -51,25 +51,46 @@ const MS_PER_DAY = 86_400_000;
 const UNIX_EPOCH_SERIAL = 25_569;
 
 /**
- * A cell's XML after `<c r="A2"`, given its style attribute. Text is a string cell (`t="str"`,
- * no shared strings: they would cost ~1 GB at 1M rows), never an `<f>` formula, so text needs no
- * formula guard, unlike CSV. Dates are serial numbers of their UTC wall-clock time (no zone shift).
+ * Writes a cell's XML after `<c r="A2`, given its column's heads: `"` and the style attribute, then
+ * `<v>` for a number, ` t="str"><v>` for text. Text is a string cell (no shared strings: they would
+ * cost ~1 GB at 1M rows), never an `<f>` formula, so text needs no formula guard, unlike CSV. Dates
+ * are serial numbers of their UTC wall-clock time (no zone shift).
  */
-type CellXml = (value: unknown, style: string) => string;
+type CellWriter = (value: unknown, heads: CellHeads, text: TextChunks) => void;
 
-const textCell: CellXml = (value, style) => `${style} t="str"><v>${xmlText(typeof value === 'string' ? value : String(value))}</v></c>`;
+interface CellHeads {
+  number: string;
+  text: string;
+}
 
-const numberCell: CellXml = (value, style) => {
+const CELL_END = '</v></c>';
+
+const textCell: CellWriter = (value, heads, text) => {
+  const cell = typeof value === 'string' ? value : String(value);
+  text.plain(heads.text, NO_STOPS);
+  if (!text.plain(cell, XML_TEXT_STOPS)) text.add(xmlText(cell));
+  text.plain(CELL_END, NO_STOPS);
+};
+
+function serialCell(value: number, heads: CellHeads, text: TextChunks): void {
+  text.plain(heads.number, NO_STOPS);
+  text.plain(`${value}`, NO_STOPS);
+  text.plain(CELL_END, NO_STOPS);
+}
+
+const numberCell: CellWriter = (value, heads, text) => {
   const number = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(number) ? `${style}><v>${number}</v></c>` : textCell(value, style);
+  if (Number.isFinite(number)) serialCell(number, heads, text);
+  else textCell(value, heads, text);
 };
 
-const dateCell: CellXml = (value, style) => {
+const dateCell: CellWriter = (value, heads, text) => {
   const millis = value instanceof Date ? value.getTime() : utcMillis(String(value));
-  return Number.isNaN(millis) ? textCell(value, style) : `${style}><v>${UNIX_EPOCH_SERIAL + millis / MS_PER_DAY}</v></c>`;
+  if (Number.isNaN(millis)) textCell(value, heads, text);
+  else serialCell(UNIX_EPOCH_SERIAL + millis / MS_PER_DAY, heads, text);
 };
 
-const CELL_XML: Record<ColumnType, CellXml> = {
+const CELL_WRITERS: Record<ColumnType, CellWriter> = {
   text: textCell,
   integer: numberCell,
   decimal: numberCell,
@@ -97,10 +118,10 @@ export function sheetName(title: string, index: number): string {
  */
 class XlsxRowWriter implements ExportWriter {
   private readonly zip: ZipArchive;
-  private readonly cellXml: CellXml[];
-  private readonly letters: string[];
-  /** ` s="N"` per column: its number format's style index, or nothing for the default style. */
-  private readonly styleAttributes: string[];
+  private readonly cellWriters: CellWriter[];
+  /** `<c r="B` per column. */
+  private readonly cellOpenings: string[];
+  private readonly heads: CellHeads[];
   private readonly sheets: SheetEntry[] = [];
   private sheet: Writable;
   private chunks: TextChunks;
@@ -114,9 +135,13 @@ class XlsxRowWriter implements ExportWriter {
     level: number,
   ) {
     const { columns } = context;
-    this.cellXml = columns.map((column) => CELL_XML[column.type]);
-    this.letters = columns.map((_column, index) => columnLetter(index + 1));
-    this.styleAttributes = columns.map((column) => (styleOf(column.type) === 0 ? '' : ` s="${styleOf(column.type)}"`));
+    this.cellWriters = columns.map((column) => CELL_WRITERS[column.type]);
+    this.cellOpenings = columns.map((_column, index) => `<c r="${columnLetter(index + 1)}`);
+    this.heads = columns.map((column) => {
+      // the column's number format's style index, or nothing for the default style
+      const style = styleOf(column.type) === 0 ? '' : ` s="${styleOf(column.type)}"`;
+      return { number: `"${style}><v>`, text: `"${style} t="str"><v>` };
+    });
     this.zip = new ZipArchive(out, level);
     // Failures surface from write()/finish(); this keeps an early one from being "unhandled".
     this.zip.done.catch(() => undefined);
@@ -152,21 +177,25 @@ class XlsxRowWriter implements ExportWriter {
         this.sheet = this.openSheet();
         this.chunks = new TextChunks(this.sheet);
       }
-      this.chunks.add(this.rowXml(row));
+      this.writeRow(row, this.chunks);
     }
     if (this.chunks.end()) await drained(this.sheet);
   }
 
-  /** Empty (null) cells are left out. */
-  private rowXml(row: ExportRow): string {
-    const number = ++this.sheetRows + 1;
-    let xml = `<row r="${number}">`;
-    for (let i = 0; i < this.cellXml.length; i++) {
+  /** The row's XML, straight into the chunks (no string of it is made); empty (null) cells are left out. */
+  private writeRow(row: ExportRow, text: TextChunks): void {
+    const number = `${++this.sheetRows + 1}`;
+    text.plain('<row r="', NO_STOPS);
+    text.plain(number, NO_STOPS);
+    text.plain('">', NO_STOPS);
+    for (let i = 0; i < this.cellWriters.length; i++) {
       const value = row[i];
-      if (value !== null && value !== undefined)
-        xml += `<c r="${this.letters[i]}${number}"${this.cellXml[i](value, this.styleAttributes[i])}`;
+      if (value === null || value === undefined) continue;
+      text.plain(this.cellOpenings[i], NO_STOPS);
+      text.plain(number, NO_STOPS);
+      this.cellWriters[i](value, this.heads[i], text);
     }
-    return `${xml}</row>`;
+    text.plain('</row>', NO_STOPS);
   }
 
   async finish(): Promise<void> {

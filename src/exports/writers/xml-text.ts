@@ -25,3 +25,9 @@ export const xmlText = xmlCleaner(`<>&'"`, (char) => XML_ESCAPES[char] ?? '');
 
 /** Text without the characters XML 1.0 forbids, for values escaped where they are written (sheet names). */
 export const withoutXmlForbidden = xmlCleaner('', () => '');
+
+/** 1 at each ASCII code `xmlText` changes: ASCII text with none of them is its own XML. */
+export const XML_TEXT_STOPS = Uint8Array.from({ length: 128 }, (_, code) => {
+  const char = String.fromCharCode(code);
+  return xmlText(char) === char ? 0 : 1;
+});
