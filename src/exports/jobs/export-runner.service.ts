@@ -24,7 +24,6 @@ import { ExportStorage } from '../storage/export-storage';
 import type { PendingFile } from '../storage/export-storage';
 import { compressedExtension, compressedOutput } from '../writers/compression';
 import { ExportFormats } from '../writers/export-formats';
-import { writeBatch } from '../writers/export-writer';
 import type { ExportWriter } from '../writers/export-writer';
 import { AttemptHeartbeat } from './attempt-heartbeat';
 
@@ -189,8 +188,8 @@ export class ExportRunner {
           }),
         stopped: () => heartbeat.isLost,
       });
-      for await (const batch of throttle.paced(phases.timed(source.batches({ wire: writer.writeWire !== undefined }), 'export.read_ms'))) {
-        await writeBatch(writer, batch);
+      for await (const batch of throttle.paced(phases.timed(source.batches(), 'export.read_ms'))) {
+        await writer.write(batch);
         heartbeat.add(batch.length);
         if (heartbeat.isLost) throw new ClaimLostError(job.id);
       }

@@ -1,6 +1,5 @@
 import type { LookupTable } from '../query/export-query.planner';
 import type { ExportRow } from '../writers/export-writer';
-import { wireCell } from '../writers/wire-rows';
 
 /**
  * How the server compares a join's two key columns, where a JavaScript Map can do the same:
@@ -35,30 +34,13 @@ function padSpaceKey(key: unknown): unknown {
   return typeof key === 'string' && key.endsWith(' ') ? key.replace(/ +$/, '') : key;
 }
 
-/** One joined table: the row positions its values go to (the first holds the key), and the values of the row a key finds. */
-export interface LookedUp<V> {
-  slots: readonly number[];
-  find: (key: unknown) => readonly V[] | undefined;
-}
-
-function lookedUp<V>(slots: readonly number[], match: KeyMatch, values: Map<unknown, readonly V[]>): LookedUp<V> {
-  const normal = match === 'pad-space' ? padSpaceKey : (key: unknown) => key;
-  return { slots, find: (key) => (key === null ? undefined : values.get(normal(key))) };
-}
-
-/** A looked-up value as a wire cell: the text a writer would make of it; none for a value without one (a float, a buffer). */
-function wireValue(value: unknown): Buffer | undefined {
-  if (value === null || typeof value === 'string') return wireCell(value);
-  return typeof value === 'number' && Number.isSafeInteger(value) ? wireCell(`${value}`) : undefined;
-}
-
 /**
  * Joined tables read once, in the export's snapshot, and applied to every row: each looked-up
  * column holds the row's key until `fill` replaces it by the joined value (null where no row
  * matches, as a LEFT JOIN gives).
  */
 export class LookupTables {
-  private constructor(private readonly tables: readonly { slots: readonly number[]; match: KeyMatch; values: Map<unknown, unknown[]> }[]) {}
+  private constructor(private readonly tables: readonly { slots: readonly number[]; values: Map<unknown, unknown[]>; match: KeyMatch }[]) {}
 
   /** `rows` of each table: its key then its values, as `LookupTable.rows` selects them. */
   static of(tables: readonly { table: LookupTable; match: KeyMatch; rows: readonly unknown[][] }[]): LookupTables {
@@ -71,27 +53,13 @@ export class LookupTables {
   }
 
   fill(batch: readonly ExportRow[]): void {
-    for (const { slots, find } of this.tables.map(({ slots, match, values }) => lookedUp(slots, match, values))) {
+    for (const { slots, values, match } of this.tables) {
       const [keySlot] = slots;
       for (const row of batch) {
-        const found = find(row[keySlot]);
+        const key = row[keySlot];
+        const found = key === null ? undefined : values.get(match === 'pad-space' ? padSpaceKey(key) : key);
         for (let index = 0; index < slots.length; index++) row[slots[index]] = found ? found[index] : null;
       }
     }
-  }
-
-  /** The same tables with every value as a wire cell; undefined if a value has no exact text (a float, a buffer). */
-  wire(): LookedUp<Buffer>[] | undefined {
-    const tables: LookedUp<Buffer>[] = [];
-    for (const { slots, match, values } of this.tables) {
-      const cells = new Map<unknown, Buffer[]>();
-      for (const [key, row] of values) {
-        const cellRow = row.map(wireValue);
-        if (cellRow.includes(undefined)) return undefined;
-        cells.set(key, cellRow as Buffer[]);
-      }
-      tables.push(lookedUp(slots, match, cells));
-    }
-    return tables;
   }
 }

@@ -4,14 +4,12 @@ import type { Connection } from 'mysql2';
 import { AppConfig } from '../../config/app-config';
 import { MYSQL_SESSION } from '../../database/mysql-session';
 import type { ExportQueryPlan, LookupReads, RowReads, SqlStatement } from '../query/export-query.planner';
-import type { RowBatch } from '../writers/export-writer';
+import type { ExportRow } from '../writers/export-writer';
 import { LookupTables, keyMatch } from './lookup-tables';
 import type { KeyColumn } from './lookup-tables';
-import { decodedRows, mysqlResultBatches } from './mysql-result-batches';
-import type { RowCollector } from './mysql-result-batches';
-import { wireRows } from './mysql-wire-rows';
+import { mysqlResultBatches } from './mysql-result-batches';
 import { ROW_BATCH_SIZE, RowSourceFactory } from './row-source';
-import type { BatchOptions, RowSource } from './row-source';
+import type { RowSource } from './row-source';
 
 function run(connection: Connection, sql: string, params: unknown[] = []): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -97,38 +95,39 @@ class MysqlRowSource implements RowSource {
     this.lookedUp = this.lookups !== undefined;
   }
 
-  async *batches(options: BatchOptions): AsyncIterable<RowBatch> {
-    const { keyset } = this.reads;
-    const keys = keyset ? keyset.keys : 0;
-    // Where the writer takes wire rows and every looked-up value has its exact text
-    const wire = options.wire ? (this.lookups ? this.lookups.wire() : []) : undefined;
-    const collector = (orderKeys: number): RowCollector => {
-      const decoded = decodedRows(ROW_BATCH_SIZE, orderKeys, this.lookups);
-      return wire ? wireRows(ROW_BATCH_SIZE, orderKeys, wire, decoded) : decoded;
-    };
-    if (!keyset || this.lowest === undefined || this.lowest === null) {
-      yield* this.read(this.reads.select, collector(0));
-    } else {
-      let statement = keyset.first(this.lowest);
-      for (;;) {
-        const rows = collector(keys);
-        let count = 0;
-        for await (const batch of this.read(statement, rows)) {
-          count += batch.length;
-          yield batch;
-        }
-        const lastKeys = rows.lastKeys();
-        if (count < keyset.size || !lastKeys) break;
-        statement = keyset.after(lastKeys);
-      }
+  async *batches(): AsyncIterable<ExportRow[]> {
+    for await (const batch of this.rows()) {
+      this.lookups?.fill(batch);
+      yield batch;
     }
     this.finished = true;
   }
 
-  /** One statement's rows, streamed in batches. */
-  private read(statement: SqlStatement, collector: RowCollector): AsyncIterable<RowBatch> {
+  private async *rows(): AsyncIterable<ExportRow[]> {
+    const { keyset } = this.reads;
+    if (!keyset || this.lowest === undefined || this.lowest === null) {
+      yield* this.read(this.reads.select);
+    } else {
+      let statement = keyset.first(this.lowest);
+      for (;;) {
+        let rows = 0;
+        let lastKeys: unknown[] | undefined;
+        for await (const batch of this.read(statement)) {
+          rows += batch.length;
+          lastKeys = batch[batch.length - 1].slice(-keyset.keys);
+          for (const row of batch) row.length -= keyset.keys;
+          yield batch;
+        }
+        if (rows < keyset.size || !lastKeys) break;
+        statement = keyset.after(lastKeys);
+      }
+    }
+  }
+
+  /** One statement's rows, streamed in batches of ROW_BATCH_SIZE. */
+  private read(statement: SqlStatement): AsyncIterable<ExportRow[]> {
     if (this.failure) throw this.failure;
-    return mysqlResultBatches(this.connection, statement, collector);
+    return mysqlResultBatches(this.connection, statement, ROW_BATCH_SIZE);
   }
 
   async close(): Promise<void> {

@@ -45,7 +45,7 @@ export class ReadThrottle {
   constructor(private readonly options: ReadThrottleOptions) {}
 
   /** The batches, handed on at most as fast as allowed; under a rate cap no batch is bigger than a second's rows. */
-  async *paced<B extends { length: number; slice(start: number, end: number): B }>(batches: AsyncIterable<B>): AsyncGenerator<B> {
+  async *paced<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T[]> {
     const size = Math.min(ROW_BATCH_SIZE, this.options.maxRowsPerSecond ?? ROW_BATCH_SIZE);
     this.due = this.options.clock.now();
     for await (const batch of batches) {

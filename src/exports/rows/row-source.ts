@@ -1,18 +1,13 @@
 import type { ExportQueryPlan } from '../query/export-query.planner';
-import type { RowBatch } from '../writers/export-writer';
-
-export interface BatchOptions {
-  /** The writer takes `WireRows`: batches may come so where every column's text is its value's. */
-  wire: boolean;
-}
+import type { ExportRow } from '../writers/export-writer';
 
 /** An open, consistent read of one export's rows (one snapshot for the count and the rows). */
 export interface RowSource {
   /** When the snapshot was taken, by the clock of the server read from. */
   readonly snapshotAt: Date;
   count(): Promise<number>;
-  /** Batches of canonical rows (see `ExportRow`), in the plan's order. A batch is the caller's until it asks for the next: its memory may then hold later rows. */
-  batches(options: BatchOptions): AsyncIterable<RowBatch>;
+  /** Batches of canonical rows (see `ExportRow`), in the plan's order. */
+  batches(): AsyncIterable<ExportRow[]>;
   close(): Promise<void>;
 }
 

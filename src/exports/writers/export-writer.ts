@@ -3,8 +3,6 @@ import type { CsvOptions } from '../csv-options';
 import type { ExportFormat } from '../export-job.entity';
 import type { NormalizedFilters } from '../query/export-filters';
 import type { FileColumn } from '../query/export-query.provider';
-import { asciiStops } from './text-chunks';
-import { WireRows } from './wire-rows';
 
 /**
  * Rows reach writers as arrays in column order with canonical values: text as string, integer as
@@ -12,9 +10,6 @@ import { WireRows } from './wire-rows';
  * 'YYYY-MM-DD HH:MM:SS' (UTC), and null for NULL.
  */
 export type ExportRow = unknown[];
-
-/** Rows handed to a writer at once: decoded, or as the server sent them to a writer that takes those. */
-export type RowBatch = ExportRow[] | WireRows;
 
 export interface ExportWriteContext {
   exportId: number;
@@ -31,19 +26,10 @@ export interface ExportWriteContext {
 /** One file being written. `write` resolves when it is fine to send more (backpressure). */
 export interface ExportWriter {
   write(rows: readonly ExportRow[]): Promise<void>;
-  /** Where the writer takes rows as the server sent them (see `WireRows`), the reader may hand them on so. */
-  writeWire?(rows: WireRows): Promise<void>;
   /** Writes the trailer and ends the output stream. */
   finish(): Promise<void>;
   /** Stops early and releases resources (child processes, timers); the caller discards the file. */
   abort(): void;
-}
-
-/** Hands a batch to `writer` as it came: wire rows to `writeWire`, which only writers that have it are sent. */
-export function writeBatch(writer: ExportWriter, batch: RowBatch): Promise<void> {
-  if (!(batch instanceof WireRows)) return writer.write(batch);
-  if (!writer.writeWire) throw new Error('Wire rows reached a writer that does not take them');
-  return writer.writeWire(batch);
 }
 
 /** A format: how to name, label and write it. One injectable class per format. */
@@ -63,11 +49,10 @@ export abstract class ExportFormatWriter {
  */
 const FORMULA_START = /^(?:[=+@\t\r]|-(?!\d+(?:\.\d+)?$))/;
 
-/** 1 at each character code a formula may start with (= + - @, tab, CR); the pattern decides. */
-export const FORMULA_FIRST = asciiStops('=+-@\t\r');
-
 /** The cell with a leading `'` if it could run as a formula, so that it shows as the text it is. */
 export function guardFormula(value: string): string {
   // The first character decides for nearly every value; the pattern runs only for the few it may concern.
-  return FORMULA_FIRST[value.charCodeAt(0)] === 1 && FORMULA_START.test(value) ? `'${value}` : value;
+  const first = value.charCodeAt(0);
+  const suspect = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13;
+  return suspect && FORMULA_START.test(value) ? `'${value}` : value;
 }

@@ -13,7 +13,7 @@ import { TextChunks } from './text-chunks';
 export abstract class TextBatchWriter implements ExportWriter {
   /** Settles when the output ends: resolves once finished, rejects on an error or an early close. */
   private readonly ended: Promise<void>;
-  protected readonly chunks: TextChunks;
+  private readonly chunks: TextChunks;
   private written = 0;
 
   /** `opening` starts the file before any row (a BOM, a header), so even a file without rows has it. */
@@ -36,14 +36,7 @@ export abstract class TextBatchWriter implements ExportWriter {
   }
 
   async write(rows: readonly ExportRow[]): Promise<void> {
-    const first = this.written;
-    for (let i = 0; i < rows.length; i++) this.writeRow(rows[i], first + i, this.chunks);
-    await this.batchWritten(rows.length);
-  }
-
-  /** Counts a batch of `rows` added to `chunks`, and writes it out (waiting while the output is full). */
-  protected async batchWritten(rows: number): Promise<void> {
-    this.written += rows;
+    for (const row of rows) this.writeRow(row, this.written++, this.chunks);
     if (this.chunks.end()) await drained(this.out);
   }
 

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { Writable } from 'node:stream';
 
 /**
@@ -71,30 +70,6 @@ export class TextChunks {
       if (code > 127 || stops[code] === 1) return false;
       chunk[at++] = code;
     }
-    this.used = at;
-    return true;
-  }
-
-  /**
-   * Adds the bytes `source[start..end)` as they are, when they are UTF-8 and hold no ASCII character
-   * marked in `stops`; otherwise adds nothing and returns false, for the caller to decode and encode them.
-   */
-  raw(source: Buffer, start: number, end: number, stops: Uint8Array): boolean {
-    const length = end - start;
-    if (this.used + length > this.chunk.length) {
-      if (length > CHUNK_BYTES) return false;
-      this.flush();
-    }
-    const chunk = this.chunk;
-    let at = this.used;
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      const code = source[i];
-      if (code > 127) ascii = false;
-      else if (stops[code] === 1) return false;
-      chunk[at++] = code;
-    }
-    if (!ascii && !isUtf8(chunk.subarray(this.used, at))) return false;
     this.used = at;
     return true;
   }

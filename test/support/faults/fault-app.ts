@@ -7,8 +7,8 @@ import { configureHttp } from '../../../src/http/configure-http';
 import type { ExportQueryPlan } from '../../../src/exports/query/export-query.planner';
 import { MysqlRowSourceFactory } from '../../../src/exports/rows/mysql-row.source';
 import { RowSourceFactory } from '../../../src/exports/rows/row-source';
-import type { BatchOptions, RowSource } from '../../../src/exports/rows/row-source';
-import type { RowBatch } from '../../../src/exports/writers/export-writer';
+import type { RowSource } from '../../../src/exports/rows/row-source';
+import type { ExportRow } from '../../../src/exports/writers/export-writer';
 import type { TestApp, TestStack } from '../test-app';
 
 /**
@@ -33,9 +33,9 @@ export class RowGate {
       snapshotAt: source.snapshotAt,
       count: () => source.count(),
       close: () => source.close(),
-      async *batches(options: BatchOptions): AsyncIterable<RowBatch> {
+      async *batches(): AsyncIterable<ExportRow[]> {
         let first = true;
-        for await (const batch of source.batches(options)) {
+        for await (const batch of source.batches()) {
           yield batch;
           if (first) {
             first = false;

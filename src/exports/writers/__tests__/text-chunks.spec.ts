@@ -63,21 +63,6 @@ describe(TextChunks.name, () => {
     expect(bytes().toString()).toBe('Plaza,a,b');
   });
 
-  it('copies UTF-8 bytes as they are, and refuses without adding anything stops, bytes that are not UTF-8 and more than a chunk', () => {
-    const { out, bytes } = output();
-    const chunks = new TextChunks(out);
-    const stops = asciiStops(',"\r\n');
-    const source = Buffer.from('xx Plaza café 😀 a,b');
-    expect(chunks.raw(source, 3, source.length - 4, stops)).toBe(true);
-    expect(chunks.raw(source, source.length - 3, source.length, stops)).toBe(false);
-    expect(chunks.raw(Buffer.from([0x61, 0xff, 0x62]), 0, 3, stops)).toBe(false);
-    // a truncated character: the first two of the emoji's four bytes
-    const emoji = Buffer.from('😀');
-    expect(chunks.raw(emoji, 0, 2, stops)).toBe(false);
-    expect(chunks.raw(Buffer.alloc(CHUNK_BYTES + 1, 0x61), 0, CHUNK_BYTES + 1, stops)).toBe(false);
-    chunks.end();
-    expect(bytes().toString()).toBe('Plaza café 😀');
-  });
   it('says after a batch whether the output asked to wait', () => {
     const { out } = output(CHUNK_BYTES, true);
     const chunks = new TextChunks(out);
