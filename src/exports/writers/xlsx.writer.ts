@@ -5,7 +5,7 @@ import type { ColumnType, FileColumn } from '../query/export-query.provider';
 import { drained } from './drained';
 import { ExportFormatWriter } from './export-writer';
 import type { ExportRow, ExportWriteContext, ExportWriter } from './export-writer';
-import { NO_STOPS, TextChunks } from './text-chunks';
+import { TextChunks } from './text-chunks';
 import { XML_TEXT_STOPS, withoutXmlForbidden, xmlText } from './xml-text';
 import { columnLetter, packageParts, sheetClosing, sheetOpening, sheetPath, styleOf } from './xlsx-parts';
 import type { SheetEntry } from './xlsx-parts';
@@ -67,15 +67,15 @@ const CELL_END = '</v></c>';
 
 const textCell: CellWriter = (value, heads, text) => {
   const cell = typeof value === 'string' ? value : String(value);
-  text.plain(heads.text, NO_STOPS);
+  text.add(heads.text);
   if (!text.plain(cell, XML_TEXT_STOPS)) text.add(xmlText(cell));
-  text.plain(CELL_END, NO_STOPS);
+  text.add(CELL_END);
 };
 
 function serialCell(value: number, heads: CellHeads, text: TextChunks): void {
-  text.plain(heads.number, NO_STOPS);
-  text.plain(`${value}`, NO_STOPS);
-  text.plain(CELL_END, NO_STOPS);
+  text.add(heads.number);
+  text.add(`${value}`);
+  text.add(CELL_END);
 }
 
 const numberCell: CellWriter = (value, heads, text) => {
@@ -185,17 +185,17 @@ class XlsxRowWriter implements ExportWriter {
   /** The row's XML, straight into the chunks (no string of it is made); empty (null) cells are left out. */
   private writeRow(row: ExportRow, text: TextChunks): void {
     const number = `${++this.sheetRows + 1}`;
-    text.plain('<row r="', NO_STOPS);
-    text.plain(number, NO_STOPS);
-    text.plain('">', NO_STOPS);
+    text.add('<row r="');
+    text.add(number);
+    text.add('">');
     for (let i = 0; i < this.cellWriters.length; i++) {
       const value = row[i];
       if (value === null || value === undefined) continue;
-      text.plain(this.cellOpenings[i], NO_STOPS);
-      text.plain(number, NO_STOPS);
+      text.add(this.cellOpenings[i]);
+      text.add(number);
       this.cellWriters[i](value, this.heads[i], text);
     }
-    text.plain('</row>', NO_STOPS);
+    text.add('</row>');
   }
 
   async finish(): Promise<void> {
