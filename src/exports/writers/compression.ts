@@ -1,9 +1,9 @@
-import type { Writable } from 'node:stream';
+import type { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type { ExportCompression } from '../export-job.entity';
 import { DEFAULT_COMPRESSION_LEVEL } from '../../config/app-config';
 import type { CompressedOutput } from './compressed-output';
-import { ParallelDeflate } from './parallel-deflate';
 import { zipArchive } from './zip-archive';
 
 interface Compression {
@@ -13,34 +13,16 @@ interface Compression {
   open(file: Writable, entryName: string, level: number): CompressedOutput;
 }
 
-/** RFC 1952's header: deflate, no name or time, the extra flag for zlib's fastest or best level, made on Unix. */
-function gzipHeader(level: number): Buffer {
-  const extraFlags = level === 1 ? 4 : level === 9 ? 2 : 0;
-  return Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extraFlags, 3]);
-}
-
-async function* gzipMember(deflate: ParallelDeflate, level: number): AsyncGenerator<Buffer> {
-  yield gzipHeader(level);
-  for await (const chunk of deflate.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(deflate.crc >>> 0, 0);
-  trailer.writeUInt32LE(deflate.size % 2 ** 32, 4);
-  yield trailer;
-}
-
-/** A gzip file deflated by ParallelDeflate (zlib's own gzip stream deflates on one core). */
-function gzip(file: Writable, level: number): CompressedOutput {
-  const deflate = new ParallelDeflate(level);
-  // Its failures reach the writer (write, drain, finish) and `done`; none may go unhandled.
-  deflate.on('error', () => undefined);
-  const done = pipeline(gzipMember(deflate, level), file);
+/** A compressor piped into the file. */
+function compressedBy(compressor: Transform, file: Writable): CompressedOutput {
+  const done = pipeline(compressor, file);
   // Failures surface from the writer (the compressor is destroyed with the file) and from `done` once awaited.
-  done.catch((error: unknown) => deflate.destroy(error instanceof Error ? error : new Error(String(error))));
-  return { stream: deflate, done };
+  done.catch(() => undefined);
+  return { stream: compressor, done };
 }
 
 const COMPRESSIONS: Record<ExportCompression, Compression> = {
-  gzip: { suffix: 'gz', contentType: 'application/gzip', open: (file, _entryName, level) => gzip(file, level) },
+  gzip: { suffix: 'gz', contentType: 'application/gzip', open: (file, _entryName, level) => compressedBy(createGzip({ level }), file) },
   // `.csv.zip`, not `.zip`: the name still says what is inside, as `.csv.gz` does.
   zip: { suffix: 'zip', contentType: 'application/zip', open: zipArchive },
 };
