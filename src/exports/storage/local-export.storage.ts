@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import type { ByteRange } from '../byte-range';
 import { ExportStorage } from './export-storage';
 import type { PartialFile, PendingFile, StoredFile } from './export-storage';
+import { writebackFs } from './writeback-fs';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -44,7 +45,7 @@ export class LocalExportStorage extends ExportStorage {
     await mkdir(this.partialDir, { recursive: true });
     const partialPath = join(this.partialDir, key);
     const finalPath = join(this.dir, key);
-    const stream = createWriteStream(partialPath, { flags: 'wx', highWaterMark: 1 << 20 });
+    const stream = createWriteStream(partialPath, { flags: 'wx', highWaterMark: 1 << 20, fs: writebackFs() });
     const opened = new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);
