@@ -1,7 +1,7 @@
 import { close, fdatasync, open, write, writev } from 'node:fs';
 
 /** Written bytes after which the next fdatasync starts: what the commit's fsync has left to wait for. */
-export const WRITEBACK_BYTES = 128 << 20;
+const WRITEBACK_BYTES = 128 << 20;
 
 type WrittenCallback<T> = (error: NodeJS.ErrnoException | null, written: number, data: T) => void;
 type ClosedCallback = (error: NodeJS.ErrnoException | null) => void;
